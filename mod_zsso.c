@@ -1,0 +1,129 @@
+/*
+ * mod_zsso.c - httpd glue: hooks, and the module record. Everything the
+ * module does lives in src/; see docs/design.md for the request's way.
+ */
+#define ZSSO_MODULE_FILE
+
+#include <apr_strings.h>
+#include <http_core.h>
+#include <http_request.h>
+#include <http_protocol.h>
+#include <mod_auth.h>
+
+#include "src/authn.h"
+#include "src/authz.h"
+#include "src/cache.h"
+#include "src/config.h"
+#include "src/crypto.h"
+#include "src/http.h"
+#include "src/identity.h"
+#include "src/provider.h"
+#include "src/startup.h"
+
+static int zsso_pre_config(apr_pool_t *pconf, apr_pool_t *plog,
+                           apr_pool_t *ptemp)
+{
+    return zsso_cache_pre_config(pconf);
+}
+
+static int zsso_check_config(apr_pool_t *pconf, apr_pool_t *plog,
+                             apr_pool_t *ptemp, server_rec *s)
+{
+    return zsso_startup_check(pconf, ptemp, s);
+}
+
+/* Cookie and session keys: from ZSSOCryptoPassphrase, or random for this
+ * start (sessions then end when httpd restarts). */
+static int make_keys(server_rec *s, zsso_global_t *g, const char *pass)
+{
+    unsigned char rnd[32];
+
+    if (pass == NULL) {
+        if (zsso_crypto_random(rnd, sizeof(rnd)) != ZSSO_OK) {
+            return !OK;
+        }
+        if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_CONFIG) {
+            ap_log_error(APLOG_MARK, APLOG_NOTICE, 0, s, ZSSO_LOGNO(00004)
+                         "no ZSSOCryptoPassphrase: using a random key for "
+                         "this start; sessions end when httpd restarts");
+        }
+    }
+    if (zsso_crypto_derive(pass ? pass : (const char *)rnd,
+                           pass ? strlen(pass) : sizeof(rnd),
+                           "zsso state v1", &g->state_key) != ZSSO_OK
+        || zsso_crypto_derive(pass ? pass : (const char *)rnd,
+                              pass ? strlen(pass) : sizeof(rnd),
+                              "zsso session v1", &g->session_key)
+           != ZSSO_OK) {
+        return !OK;
+    }
+    return OK;
+}
+
+static int zsso_post_config(apr_pool_t *pconf, apr_pool_t *plog,
+                            apr_pool_t *ptemp, server_rec *s)
+{
+    zsso_srv_conf_t *sc = zsso_config_srv(s);
+    zsso_global_t *g = apr_pcalloc(pconf, sizeof(*g));
+
+    if (make_keys(s, g, sc->passphrase) != OK) {
+        ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s, ZSSO_LOGNO(00005)
+                     "cannot derive the cookie keys");
+        return !OK;
+    }
+    if (zsso_cache_post_config(pconf, ptemp, s, g, sc->cache_spec) != OK) {
+        return !OK;
+    }
+    for (server_rec *v = s; v; v = v->next) {
+        zsso_config_srv(v)->global = g;
+    }
+    zsso_http_global_init();
+    if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_CONFIG) {
+        zsso_startup_announce(ptemp, s);
+    }
+    return OK;
+}
+
+static void zsso_child_init(apr_pool_t *pchild, server_rec *s)
+{
+    zsso_global_t *g = zsso_config_srv(s)->global;
+
+    if (g == NULL) {
+        return;
+    }
+    zsso_cache_child_init(pchild, s, g);
+    g->providers = zsso_provider_registry(pchild);
+}
+
+/* Before any other module reads the request, so that no phase and no
+ * application ever sees a forged identity header. */
+static int zsso_post_read_request(request_rec *r)
+{
+    zsso_identity_scrub(r);
+    return DECLINED;
+}
+
+static void zsso_register_hooks(apr_pool_t *p)
+{
+    ap_hook_pre_config(zsso_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_check_config(zsso_check_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_post_config(zsso_post_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_child_init(zsso_child_init, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_post_read_request(zsso_post_read_request, NULL, NULL,
+                              APR_HOOK_REALLY_FIRST);
+    ap_hook_check_authn(zsso_authn_check, NULL, NULL, APR_HOOK_MIDDLE,
+                        AP_AUTH_INTERNAL_PER_CONF);
+    ap_hook_note_auth_failure(zsso_authn_note_failure, NULL, NULL,
+                              APR_HOOK_MIDDLE);
+    zsso_authz_register(p);
+}
+
+AP_DECLARE_MODULE(zsso) = {
+    STANDARD20_MODULE_STUFF,
+    zsso_config_create_dir,     /* per-directory config creator */
+    zsso_config_merge_dir,      /* per-directory config merger */
+    zsso_config_create_srv,     /* per-server config creator */
+    zsso_config_merge_srv,      /* per-server config merger */
+    zsso_config_cmds,           /* directive table (src/config.c) */
+    zsso_register_hooks         /* hook registration */
+};

@@ -1,0 +1,276 @@
+/*
+ * authn.c - who is this? For AuthType zsso, in this order:
+ *
+ *   module endpoint (callback, login, logout, logged-out) ─▶ its handler
+ *   sub-request or internal redirect of a signed-in request ─▶ same user
+ *   valid session cookie ─▶ r->user, role, environment; OK
+ *   a browser navigating ─▶ new login state, 302 to the provider
+ *   anything else (API, XHR, POST ...) ─▶ 401, never a redirect
+ */
+#include <apr_strings.h>
+#include <http_core.h>
+#include <http_protocol.h>
+
+#include "authn.h"
+#include "callback.h"
+#include "config.h"
+#include "identity.h"
+#include "logout.h"
+#include "page.h"
+#include "provider.h"
+#include "session.h"
+#include "state.h"
+#include "util.h"
+
+/* ------------------------------------------------------------------ */
+/* who is asking                                                      */
+/* ------------------------------------------------------------------ */
+
+/* A page load, as opposed to an API or script call. Fetch Metadata
+ * (Sec-Fetch-Mode) is the browser's own word; without it, a plain client
+ * that accepts HTML or anything is treated as a browser. */
+static int is_navigation(const request_rec *r)
+{
+    const char *xrw, *mode, *accept;
+
+    if (r->method_number != M_GET) {
+        return 0;               /* HEAD is M_GET too */
+    }
+    xrw = apr_table_get(r->headers_in, "X-Requested-With");
+    if (xrw && strcasecmp(xrw, "XMLHttpRequest") == 0) {
+        return 0;
+    }
+    mode = apr_table_get(r->headers_in, "Sec-Fetch-Mode");
+    if (mode && strcasecmp(mode, "navigate") != 0) {
+        return 0;
+    }
+    accept = apr_table_get(r->headers_in, "Accept");
+    if (accept && *accept && !ap_strcasestr(accept, "text/html")
+        && !strstr(accept, "*/*")) {
+        return 0;
+    }
+    return 1;
+}
+
+static const char *home(request_rec *r, const zsso_dir_conf_t *dc)
+{
+    return apr_pstrcat(r->pool, dc->base ? dc->base : "", "/", NULL);
+}
+
+/* ------------------------------------------------------------------ */
+/* starting a login                                                   */
+/* ------------------------------------------------------------------ */
+
+static const char *authorize_url(request_rec *r, const zsso_dir_conf_t *dc,
+                                 const zsso_metadata_t *m,
+                                 const zsso_state_t *st)
+{
+    apr_pool_t *p = r->pool;
+
+    /* OpenID Connect Core 3.1.2.1 and RFC 7636 section 4.3. */
+    return apr_pstrcat(p, m->authorization_endpoint,
+        strchr(m->authorization_endpoint, '?') ? "&" : "?",
+        "response_type=code",
+        "&client_id=", zsso_url_encode(p, dc->client_id),
+        "&redirect_uri=", zsso_url_encode(p, zsso_callback_uri(r, dc)),
+        "&scope=", zsso_url_encode(p, zsso_config_scope(dc)),
+        "&state=", st->state,
+        "&nonce=", st->nonce,
+        "&code_challenge=", zsso_state_challenge(p, st),
+        "&code_challenge_method=S256", NULL);
+}
+
+static int start_login(request_rec *r, const zsso_dir_conf_t *dc,
+                       const char *return_to)
+{
+    zsso_metadata_t m;
+    zsso_state_t *st;
+    zsso_err_t err;
+    const char *ref;
+
+    zsso_err_clear(&err);
+    if (zsso_provider_metadata(r, dc, &m, &err) != ZSSO_OK) {
+        ref = zsso_page_ref(r);
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, ZSSO_LOGNO(00101)
+                      "cannot start a sign-in: discovery of %s failed: %s "
+                      "(ref %s)", dc->issuer, err.text, ref);
+        return zsso_page_error(r, HTTP_BAD_GATEWAY, ref, "Okta cannot be "
+                               "reached", "The sign-in page of your "
+                               "organisation could not be reached. Try "
+                               "again in a moment.", NULL, NULL);
+    }
+    st = zsso_state_new(r, zsso_return_path_ok(return_to)
+                           ? return_to : home(r, dc));
+    if (st == NULL) {
+        ap_log_rerror(APLOG_MARK, APLOG_CRIT, 0, r, ZSSO_LOGNO(00102)
+                      "no random bytes for a login state");
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    zsso_state_save(r, dc, st);
+    apr_table_setn(r->headers_out, "Location", authorize_url(r, dc, &m, st));
+    apr_table_setn(r->err_headers_out, "Cache-Control", "no-store");
+    ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, ZSSO_LOGNO(00103)
+                  "no session: sending the browser to %s",
+                  m.authorization_endpoint);
+    return HTTP_MOVED_TEMPORARILY;
+}
+
+/* RFC 9110 section 11.6.1: a 401 carries a challenge. The scheme is the
+ * module's own; the login URL tells a script's author where people sign
+ * in. */
+static int unauthorized(request_rec *r, const zsso_dir_conf_t *dc)
+{
+    const char *login = ap_construct_url(r->pool,
+                            zsso_config_endpoint(r->pool, dc, "login"), r);
+
+    apr_table_setn(r->err_headers_out, "WWW-Authenticate",
+                   apr_pstrcat(r->pool, "ZSSO realm=\"",
+                               dc->issuer, "\", login_url=\"",
+                               login, "\"", NULL));
+    return zsso_page_error(r, HTTP_UNAUTHORIZED, zsso_page_ref(r),
+                           "Sign-in required", "This address needs a "
+                           "signed-in session. Open it in a browser to sign "
+                           "in with Okta.", NULL, NULL);
+}
+
+/* ------------------------------------------------------------------ */
+/* the hook                                                           */
+/* ------------------------------------------------------------------ */
+
+typedef enum { EP_NONE, EP_CALLBACK, EP_LOGIN, EP_LOGOUT, EP_LOGGED_OUT }
+    endpoint_t;
+
+static endpoint_t endpoint_of(request_rec *r, const zsso_dir_conf_t *dc)
+{
+    const char *prefix;
+    apr_size_t n;
+
+    if (strcmp(r->uri, zsso_config_callback_path(r->pool, dc)) == 0) {
+        return EP_CALLBACK;
+    }
+    prefix = zsso_config_endpoint(r->pool, dc, "");
+    n = strlen(prefix);
+    if (strncmp(r->uri, prefix, n) != 0) {
+        return EP_NONE;
+    }
+    if (strcmp(r->uri + n, "login") == 0) {
+        return EP_LOGIN;
+    }
+    if (strcmp(r->uri + n, "logout") == 0) {
+        return EP_LOGOUT;
+    }
+    if (strcmp(r->uri + n, "logged-out") == 0) {
+        return EP_LOGGED_OUT;
+    }
+    return EP_NONE;
+}
+
+static int configured(request_rec *r, const zsso_dir_conf_t *dc)
+{
+    if (dc->issuer && dc->client_id && dc->client_secret && dc->base) {
+        return 1;
+    }
+    ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, ZSSO_LOGNO(00104)
+                  "AuthType zsso for %s but ZSSOOktaDomain, ZSSOClientID "
+                  "or ZSSOClientSecret does not apply here, or this is not "
+                  "a <Location>", r->uri);
+    return 0;
+}
+
+/* Session → identity. Returns OK, or DECLINED when there is none. */
+static int from_session(request_rec *r, const zsso_dir_conf_t *dc)
+{
+    zsso_session_t *s = NULL;
+    zsso_err_t err;
+    zsso_status_t st;
+
+    zsso_err_clear(&err);
+    st = zsso_session_load(r, dc, &s, &err);
+    if (st == ZSSO_OK) {
+        zsso_identity_apply(r, zsso_identity_make(r, dc, s));
+        return OK;
+    }
+    if (st == ZSSO_ELIMIT) {
+        const char *ref = zsso_page_ref(r);
+
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, ZSSO_LOGNO(00105)
+                      "session store unavailable: %s (ref %s)", err.text,
+                      ref);
+        return zsso_page_error(r, HTTP_SERVICE_UNAVAILABLE, ref,
+                               "Temporarily unavailable", "Sessions cannot "
+                               "be checked right now. Try again in a "
+                               "moment.", NULL, NULL);
+    }
+    ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, ZSSO_LOGNO(00106)
+                  "no session: %s", err.text);
+    return DECLINED;
+}
+
+int zsso_authn_check(request_rec *r)
+{
+    const char *type = ap_auth_type(r);
+    const zsso_dir_conf_t *dc;
+    const zsso_identity_t *id;
+    endpoint_t ep;
+    int rv;
+
+    if (type == NULL || strcasecmp(type, ZSSO_AUTH_TYPE) != 0) {
+        return DECLINED;
+    }
+    dc = zsso_config_dir(r);
+    if (!configured(r, dc)) {
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    ep = endpoint_of(r, dc);
+    switch (ep) {
+    case EP_CALLBACK:
+        return zsso_callback_handle(r, dc);
+    case EP_LOGOUT:
+        return zsso_logout_handle(r, dc);
+    case EP_LOGGED_OUT:
+        return zsso_logout_done(r, dc);
+    default:
+        break;
+    }
+    /* A sub-request or an internal redirect of a signed-in request. */
+    id = (r->main || r->prev) ? zsso_identity_of(r) : NULL;
+    if (id) {
+        zsso_identity_apply(r, id);
+        return OK;
+    }
+    rv = from_session(r, dc);
+    if (rv != DECLINED) {
+        if (rv == OK && ep == EP_LOGIN) {
+            apr_table_setn(r->headers_out, "Location",
+                           ap_construct_url(r->pool, home(r, dc), r));
+            return HTTP_MOVED_TEMPORARILY;
+        }
+        return rv;
+    }
+    if (ep == EP_LOGIN) {
+        return start_login(r, dc, home(r, dc));
+    }
+    if (r->main == NULL && is_navigation(r)) {
+        return start_login(r, dc, r->unparsed_uri);
+    }
+    return unauthorized(r, dc);
+}
+
+int zsso_authn_note_failure(request_rec *r, const char *auth_type)
+{
+    const zsso_identity_t *id;
+
+    if (strcasecmp(auth_type, ZSSO_AUTH_TYPE) != 0) {
+        return DECLINED;
+    }
+    id = zsso_identity_of(r);
+    if (id == NULL) {
+        return OK;              /* the 401 page is already in place */
+    }
+    /* Signed in, refused by Require: no new login, a page that says so. */
+    zsso_page_error(r, HTTP_UNAUTHORIZED, zsso_page_ref(r), "Not allowed",
+                    apr_pstrcat(r->pool, "You are signed in as ", id->user,
+                                " with the role ", id->role, ", which may "
+                                "not open this page.", NULL), NULL, NULL);
+    return OK;
+}

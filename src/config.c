@@ -1,0 +1,550 @@
+/*
+ * config.c - configuration records, their merging, the directive setters
+ * and the start-up checks.
+ *
+ * Connection directives are per directory so that one server can front
+ * several Okta organisations; the session cache and the passphrase are
+ * server-wide because every location shares one cache and one key.
+ */
+#include <apr_strings.h>
+#include <apr_file_io.h>
+#include <apr_lib.h>
+#include <ap_provider.h>
+#include <ap_socache.h>
+#include <http_core.h>
+#include <util_cfgtree.h>
+
+#include "config.h"
+
+/* ------------------------------------------------------------------ */
+/* create and merge                                                   */
+/* ------------------------------------------------------------------ */
+
+static const char *base_of(apr_pool_t *p, const char *path)
+{
+    apr_size_t n;
+
+    if (path == NULL || path[0] != '/') {
+        return NULL;
+    }
+    n = strlen(path);
+    while (n > 0 && path[n - 1] == '/') {
+        n--;
+    }
+    return apr_pstrmemdup(p, path, n);
+}
+
+void *zsso_config_create_dir(apr_pool_t *p, char *dir)
+{
+    zsso_dir_conf_t *dc = apr_pcalloc(p, sizeof(*dc));
+
+    dc->path = dir ? apr_pstrdup(p, dir) : NULL;
+    dc->clock_skew = ZSSO_UNSET;
+    dc->timeout = ZSSO_UNSET;
+    dc->session_age = ZSSO_UNSET;
+    return dc;
+}
+
+#define MERGE_PTR(f) (add->f ? add->f : base->f)
+#define MERGE_INT(f) (add->f != ZSSO_UNSET ? add->f : base->f)
+
+void *zsso_config_merge_dir(apr_pool_t *p, void *basev, void *addv)
+{
+    const zsso_dir_conf_t *base = basev;
+    const zsso_dir_conf_t *add = addv;
+    zsso_dir_conf_t *dc = apr_palloc(p, sizeof(*dc));
+
+    dc->path = add->path;
+    /* The endpoints stay under the outermost protected location unless
+     * this section brings its own connection or redirect URI. */
+    if (add->base_here || base->base == NULL) {
+        dc->base = add->base ? add->base : base_of(p, add->path);
+    }
+    else {
+        dc->base = base->base;
+    }
+    dc->base_here = add->base_here;
+    dc->domain = MERGE_PTR(domain);
+    dc->auth_server = MERGE_PTR(auth_server);
+    dc->issuer = MERGE_PTR(issuer);
+    dc->client_id = MERGE_PTR(client_id);
+    dc->client_secret = MERGE_PTR(client_secret);
+    dc->scope = MERGE_PTR(scope);
+    dc->ca_file = MERGE_PTR(ca_file);
+    dc->redirect_uri = MERGE_PTR(redirect_uri);
+    dc->user_claim = MERGE_PTR(user_claim);
+    dc->default_role = MERGE_PTR(default_role);
+    dc->role_map = MERGE_PTR(role_map);
+    dc->clock_skew = MERGE_INT(clock_skew);
+    dc->timeout = MERGE_INT(timeout);
+    dc->session_age = MERGE_INT(session_age);
+
+    /* A domain or server set here makes a new issuer. */
+    if (add->domain || add->auth_server) {
+        dc->issuer = dc->auth_server
+            ? apr_pstrcat(p, "https://", dc->domain, "/oauth2/",
+                          dc->auth_server, NULL)
+            : apr_pstrcat(p, "https://", dc->domain, NULL);
+    }
+    return dc;
+}
+
+void *zsso_config_create_srv(apr_pool_t *p, server_rec *s)
+{
+    return apr_pcalloc(p, sizeof(zsso_srv_conf_t));
+}
+
+void *zsso_config_merge_srv(apr_pool_t *p, void *basev, void *addv)
+{
+    zsso_srv_conf_t *sc = apr_palloc(p, sizeof(*sc));
+
+    /* Server-wide by nature: the setters refuse them in a vhost. */
+    *sc = *(zsso_srv_conf_t *)basev;
+    (void)addv;
+    return sc;
+}
+
+/* ------------------------------------------------------------------ */
+/* accessors                                                          */
+/* ------------------------------------------------------------------ */
+
+const zsso_dir_conf_t *zsso_config_dir(const request_rec *r)
+{
+    return ap_get_module_config(r->per_dir_config, &zsso_module);
+}
+
+zsso_srv_conf_t *zsso_config_srv(const server_rec *s)
+{
+    return ap_get_module_config(s->module_config, &zsso_module);
+}
+
+#define OR_DEFAULT(v, d) ((v) != ZSSO_UNSET ? (v) : (d))
+
+int zsso_config_skew(const zsso_dir_conf_t *dc)
+{
+    return OR_DEFAULT(dc->clock_skew, ZSSO_DEFAULT_SKEW);
+}
+
+int zsso_config_timeout(const zsso_dir_conf_t *dc)
+{
+    return OR_DEFAULT(dc->timeout, ZSSO_DEFAULT_TIMEOUT);
+}
+
+int zsso_config_session_age(const zsso_dir_conf_t *dc)
+{
+    return OR_DEFAULT(dc->session_age, ZSSO_DEFAULT_SESSION_AGE);
+}
+
+const char *zsso_config_scope(const zsso_dir_conf_t *dc)
+{
+    return dc->scope ? dc->scope : ZSSO_DEFAULT_SCOPE;
+}
+
+const char *zsso_config_user_claim(const zsso_dir_conf_t *dc)
+{
+    return dc->user_claim ? dc->user_claim : ZSSO_DEFAULT_USER_CLAIM;
+}
+
+const char *zsso_config_default_role(const zsso_dir_conf_t *dc)
+{
+    return dc->default_role ? dc->default_role : ZSSO_DEFAULT_ROLE;
+}
+
+const char *zsso_config_endpoint(apr_pool_t *p, const zsso_dir_conf_t *dc,
+                                 const char *name)
+{
+    return apr_pstrcat(p, dc->base ? dc->base : "", ZSSO_ENDPOINTS, name,
+                       NULL);
+}
+
+const char *zsso_config_callback_path(apr_pool_t *p,
+                                      const zsso_dir_conf_t *dc)
+{
+    const char *u = dc->redirect_uri;
+
+    if (u == NULL) {
+        return zsso_config_endpoint(p, dc, "callback");
+    }
+    if (u[0] == '/') {
+        return u;
+    }
+    /* An absolute URL: the setter made sure a path follows the host. */
+    u = strstr(u, "://");
+    u = u ? strchr(u + 3, '/') : NULL;
+    return u ? u : "/";
+}
+
+/* ------------------------------------------------------------------ */
+/* directive setters                                                  */
+/* ------------------------------------------------------------------ */
+
+/* "value", "file:PATH" or "env:NAME"; secrets never reach the log. */
+static const char *resolve_secret(cmd_parms *cmd, const char *arg,
+                                  const char **out)
+{
+    const char *dn = cmd->directive->directive;
+
+    if (strncmp(arg, "env:", 4) == 0) {
+        *out = getenv(arg + 4);
+        if (*out == NULL || **out == '\0') {
+            return apr_psprintf(cmd->pool, "%s: environment variable %s is "
+                                "not set or empty", dn, arg + 4);
+        }
+    }
+    else if (strncmp(arg, "file:", 5) == 0) {
+        const char *path = ap_server_root_relative(cmd->temp_pool, arg + 5);
+        char *buf = NULL;
+        apr_size_t n;
+        apr_file_t *f;
+        apr_finfo_t fi;
+
+        if (path == NULL
+            || apr_file_open(&f, path, APR_READ, 0, cmd->temp_pool)
+               != APR_SUCCESS
+            || apr_file_info_get(&fi, APR_FINFO_SIZE, f) != APR_SUCCESS
+            || fi.size > 4096) {
+            return apr_psprintf(cmd->pool, "%s: cannot read %s (missing, "
+                                "unreadable or over 4 KiB)", dn, arg + 5);
+        }
+        n = (apr_size_t)fi.size;
+        buf = apr_pcalloc(cmd->pool, n + 1);
+        if (n > 0 && apr_file_read_full(f, buf, n, &n) != APR_SUCCESS) {
+            return apr_psprintf(cmd->pool, "%s: cannot read %s", dn,
+                                arg + 5);
+        }
+        apr_file_close(f);
+        while (n > 0 && apr_isspace(buf[n - 1])) {
+            buf[--n] = '\0';
+        }
+        if (n == 0) {
+            return apr_psprintf(cmd->pool, "%s: %s is empty", dn, arg + 5);
+        }
+        *out = buf;
+    }
+    else {
+        *out = apr_pstrdup(cmd->pool, arg);
+    }
+    return NULL;
+}
+
+static int host_char_ok(char c)
+{
+    return apr_isalnum(c) || c == '-' || c == '.';
+}
+
+/* host[:port]; "https://host/" as pasted from a browser is accepted and
+ * trimmed, plain http is refused because the token exchange carries the
+ * client secret. */
+static const char *set_domain(cmd_parms *cmd, void *mconf, const char *arg)
+{
+    zsso_dir_conf_t *dc = mconf;
+    const char *h = arg, *colon;
+    apr_size_t n;
+    char *end;
+    long port;
+
+    if (strncasecmp(h, "http://", 7) == 0) {
+        return "ZSSOOktaDomain: Okta is reached over https only; give the "
+               "domain without http:// (e.g. yourdomain.okta.com)";
+    }
+    if (strncasecmp(h, "https://", 8) == 0) {
+        h += 8;
+    }
+    n = strlen(h);
+    while (n > 0 && h[n - 1] == '/') {
+        n--;
+    }
+    h = apr_pstrmemdup(cmd->pool, h, n);
+    colon = strchr(h, ':');
+    n = colon ? (apr_size_t)(colon - h) : strlen(h);
+    if (n == 0 || h[0] == '-' || h[0] == '.') {
+        return apr_psprintf(cmd->pool, "ZSSOOktaDomain: '%s' is not a host "
+                            "name (expected yourdomain.okta.com[:port])",
+                            arg);
+    }
+    for (apr_size_t i = 0; i < n; i++) {
+        if (!host_char_ok(h[i])) {
+            return apr_psprintf(cmd->pool, "ZSSOOktaDomain: '%s' is not a "
+                                "host name (expected "
+                                "yourdomain.okta.com[:port])", arg);
+        }
+    }
+    if (colon) {
+        port = strtol(colon + 1, &end, 10);
+        if (colon[1] == '\0' || *end != '\0' || port < 1 || port > 65535) {
+            return apr_psprintf(cmd->pool, "ZSSOOktaDomain: '%s' has a bad "
+                                "port", arg);
+        }
+    }
+    dc->domain = h;
+    dc->issuer = NULL;    /* recomputed by merge */
+    dc->base_here = 1;
+    return NULL;
+}
+
+static int token_ok(const char *s, const char *extra)
+{
+    if (*s == '\0') {
+        return 0;
+    }
+    for (; *s; s++) {
+        if (!apr_isalnum(*s) && strchr(extra, *s) == NULL) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static const char *set_auth_server(cmd_parms *cmd, void *mconf,
+                                   const char *arg)
+{
+    zsso_dir_conf_t *dc = mconf;
+
+    if (!token_ok(arg, "_-")) {
+        return apr_psprintf(cmd->pool, "ZSSOAuthServer: '%s' is not an "
+                            "authorization server id (letters, digits, _ "
+                            "and -, e.g. default or aus1a2b3c)", arg);
+    }
+    dc->auth_server = arg;
+    dc->base_here = 1;
+    return NULL;
+}
+
+static const char *set_client_id(cmd_parms *cmd, void *mconf,
+                                 const char *arg)
+{
+    zsso_dir_conf_t *dc = mconf;
+
+    if (!token_ok(arg, "_-.~")) {
+        return "ZSSOClientID: expected the Client ID from the Okta app "
+               "(letters, digits, _ - . ~)";
+    }
+    dc->client_id = arg;
+    dc->base_here = 1;
+    return NULL;
+}
+
+static const char *set_client_secret(cmd_parms *cmd, void *mconf,
+                                     const char *arg)
+{
+    zsso_dir_conf_t *dc = mconf;
+
+    return resolve_secret(cmd, arg, &dc->client_secret);
+}
+
+static const char *set_scope(cmd_parms *cmd, void *mconf, const char *arg)
+{
+    zsso_dir_conf_t *dc = mconf;
+    const char *w, *s = arg;
+    int openid = 0;
+
+    while (*(w = ap_getword_white(cmd->temp_pool, &s)) != '\0') {
+        if (!token_ok(w, "_-.:/")) {
+            return apr_psprintf(cmd->pool, "ZSSOScope: '%s' is not a scope",
+                                w);
+        }
+        openid |= strcmp(w, "openid") == 0;
+    }
+    if (!openid) {
+        return "ZSSOScope: the scopes must include openid";
+    }
+    dc->scope = arg;
+    return NULL;
+}
+
+static const char *set_ca_file(cmd_parms *cmd, void *mconf, const char *arg)
+{
+    zsso_dir_conf_t *dc = mconf;
+    const char *path = ap_server_root_relative(cmd->pool, arg);
+    apr_finfo_t fi;
+
+    if (path == NULL
+        || apr_stat(&fi, path, APR_FINFO_TYPE, cmd->temp_pool) != APR_SUCCESS
+        || fi.filetype != APR_REG) {
+        return apr_psprintf(cmd->pool, "ZSSOCAFile: %s is not a readable "
+                            "file", arg);
+    }
+    dc->ca_file = path;
+    return NULL;
+}
+
+static const char *set_redirect_uri(cmd_parms *cmd, void *mconf,
+                                    const char *arg)
+{
+    zsso_dir_conf_t *dc = mconf;
+    const char *rest = NULL;
+
+    if (strncmp(arg, "https://", 8) == 0) {
+        rest = arg + 8;
+    }
+    else if (strncmp(arg, "http://", 7) == 0) {
+        rest = arg + 7;
+    }
+    if (arg[0] == '/' ? arg[1] == '/'
+                      : (rest == NULL || strchr(rest, '/') == rest
+                         || strchr(rest, '/') == NULL)) {
+        return "ZSSORedirectURI: expected a path (/console/zsso/callback) "
+               "or an absolute http(s) URL with a path";
+    }
+    dc->redirect_uri = arg;
+    dc->base_here = 1;
+    return NULL;
+}
+
+static const char *set_passphrase(cmd_parms *cmd, void *mconf,
+                                  const char *arg)
+{
+    zsso_srv_conf_t *sc = zsso_config_srv(cmd->server);
+    const char *err;
+
+    if (cmd->server->is_virtual) {
+        return "ZSSOCryptoPassphrase applies to the whole server: set it "
+               "outside <VirtualHost>";
+    }
+    err = resolve_secret(cmd, arg, &sc->passphrase);
+    if (err == NULL && strlen(sc->passphrase) < 16) {
+        return "ZSSOCryptoPassphrase: use at least 16 characters";
+    }
+    return err;
+}
+
+static const char *set_user_claim(cmd_parms *cmd, void *mconf,
+                                  const char *arg)
+{
+    zsso_dir_conf_t *dc = mconf;
+
+    if (!token_ok(arg, "_-.:")) {
+        return "ZSSOUserClaim: expected a claim name (e.g. "
+               "preferred_username, email or sub)";
+    }
+    dc->user_claim = arg;
+    return NULL;
+}
+
+static const char *set_default_role(cmd_parms *cmd, void *mconf,
+                                    const char *arg)
+{
+    zsso_dir_conf_t *dc = mconf;
+
+    if (*arg == '\0') {
+        return "ZSSODefaultRole: the role must not be empty";
+    }
+    dc->default_role = arg;
+    return NULL;
+}
+
+static const char *set_role_map(cmd_parms *cmd, void *mconf,
+                                const char *group, const char *role)
+{
+    zsso_dir_conf_t *dc = mconf;
+    zsso_role_rule_t *rule;
+
+    if (*group == '\0' || *role == '\0') {
+        return "ZSSORoleMap: expected an Okta group and a role, e.g. "
+               "ZSSORoleMap console-admins \"Console Admin\"";
+    }
+    if (dc->role_map == NULL) {
+        dc->role_map = apr_array_make(cmd->pool, 4, sizeof(*rule));
+    }
+    rule = apr_array_push(dc->role_map);
+    rule->group = group;
+    rule->role = role;
+    return NULL;
+}
+
+static const char *set_session_cache(cmd_parms *cmd, void *mconf,
+                                     const char *arg)
+{
+    zsso_srv_conf_t *sc = zsso_config_srv(cmd->server);
+    const char *colon = strchr(arg, ':');
+    const char *name;
+
+    if (cmd->server->is_virtual) {
+        return "ZSSOSessionCache applies to the whole server: set it "
+               "outside <VirtualHost>";
+    }
+    name = colon ? apr_pstrmemdup(cmd->temp_pool, arg, colon - arg) : arg;
+    if (ap_lookup_provider(AP_SOCACHE_PROVIDER_GROUP, name,
+                           AP_SOCACHE_PROVIDER_VERSION) == NULL) {
+        return apr_psprintf(cmd->pool, "ZSSOSessionCache: the socache "
+                            "provider '%s' is not loaded (load "
+                            "mod_socache_%s first)", name, name);
+    }
+    sc->cache_spec = arg;
+    return NULL;
+}
+
+static const char *set_int(cmd_parms *cmd, int *slot, const char *arg,
+                           int min, int max)
+{
+    char *end;
+    long v = strtol(arg, &end, 10);
+
+    if (*arg == '\0' || *end != '\0' || v < min || v > max) {
+        return apr_psprintf(cmd->pool, "%s: expected a number of seconds "
+                            "from %d to %d", cmd->directive->directive,
+                            min, max);
+    }
+    *slot = (int)v;
+    return NULL;
+}
+
+static const char *set_skew(cmd_parms *cmd, void *mconf, const char *arg)
+{
+    return set_int(cmd, &((zsso_dir_conf_t *)mconf)->clock_skew, arg, 0,
+                   600);
+}
+
+static const char *set_timeout(cmd_parms *cmd, void *mconf, const char *arg)
+{
+    return set_int(cmd, &((zsso_dir_conf_t *)mconf)->timeout, arg, 1, 120);
+}
+
+static const char *set_session_age(cmd_parms *cmd, void *mconf,
+                                   const char *arg)
+{
+    return set_int(cmd, &((zsso_dir_conf_t *)mconf)->session_age, arg, 60,
+                   30 * 86400);
+}
+
+#define DIR_CONF (RSRC_CONF | ACCESS_CONF)
+
+const command_rec zsso_config_cmds[] = {
+    AP_INIT_TAKE1("ZSSOOktaDomain", set_domain, NULL, DIR_CONF,
+                  "the Okta domain, e.g. yourdomain.okta.com[:port]"),
+    AP_INIT_TAKE1("ZSSOAuthServer", set_auth_server, NULL, DIR_CONF,
+                  "a custom authorization server id (default: the org "
+                  "server)"),
+    AP_INIT_TAKE1("ZSSOClientID", set_client_id, NULL, DIR_CONF,
+                  "the Client ID of the Okta app"),
+    AP_INIT_TAKE1("ZSSOClientSecret", set_client_secret, NULL, DIR_CONF,
+                  "the client secret: value, file:PATH or env:NAME"),
+    AP_INIT_TAKE1("ZSSOScope", set_scope, NULL, DIR_CONF,
+                  "scopes to ask for (default: openid profile email "
+                  "groups)"),
+    AP_INIT_TAKE1("ZSSOCAFile", set_ca_file, NULL, DIR_CONF,
+                  "extra trust anchors (PEM) for TLS to Okta"),
+    AP_INIT_TAKE1("ZSSORedirectURI", set_redirect_uri, NULL, DIR_CONF,
+                  "the callback path or URL (default: "
+                  "<location>/zsso/callback)"),
+    AP_INIT_TAKE1("ZSSOCryptoPassphrase", set_passphrase, NULL, RSRC_CONF,
+                  "key material for cookies and sessions: value, file:PATH "
+                  "or env:NAME (default: random per start)"),
+    AP_INIT_TAKE1("ZSSOUserClaim", set_user_claim, NULL, DIR_CONF,
+                  "the ID token claim that becomes the user name (default: "
+                  "preferred_username)"),
+    AP_INIT_TAKE1("ZSSODefaultRole", set_default_role, NULL, DIR_CONF,
+                  "the role of a user no rule matches (default: "
+                  "Organization Member)"),
+    AP_INIT_TAKE2("ZSSORoleMap", set_role_map, NULL, DIR_CONF,
+                  "an Okta group and the role it grants"),
+    AP_INIT_TAKE1("ZSSOSessionCache", set_session_cache, NULL, RSRC_CONF,
+                  "socache provider[:args] for sessions (default: shmcb)"),
+    AP_INIT_TAKE1("ZSSOClockSkew", set_skew, NULL, DIR_CONF,
+                  "seconds of leeway on token times (default: 60)"),
+    AP_INIT_TAKE1("ZSSOProviderTimeout", set_timeout, NULL, DIR_CONF,
+                  "seconds to wait for Okta (default: 10)"),
+    AP_INIT_TAKE1("ZSSOSessionMaxAge", set_session_age, NULL, DIR_CONF,
+                  "seconds a session lasts (default: 28800)"),
+    { NULL }
+};

@@ -1,0 +1,49 @@
+/*
+ * crypto.h - symmetric sealing (AES-256-GCM, random 96-bit IV), HKDF,
+ * SHA-256, random bytes and constant-time comparison. OpenSSL 3 is reached
+ * only here and in jose.c. APR only otherwise; never logs.
+ */
+#ifndef ZSSO_CRYPTO_H
+#define ZSSO_CRYPTO_H
+
+#include <apr_pools.h>
+#include "err.h"
+
+#define ZSSO_KEY_LEN 32
+
+typedef struct {
+    unsigned char bytes[ZSSO_KEY_LEN];
+} zsso_key_t;
+
+/* Cryptographically strong random bytes (RAND_bytes). */
+zsso_status_t zsso_crypto_random(unsigned char *buf, apr_size_t len);
+
+/* HKDF-SHA256 (RFC 5869) of secret with the label as info and no salt:
+ * one passphrase yields independent keys for cookies, sessions, ... */
+zsso_status_t zsso_crypto_derive(const void *secret, apr_size_t len,
+                                 const char *label, zsso_key_t *out);
+
+/* Seal plaintext: base64url(iv[12] || ciphertext || tag[16]). aad binds
+ * the result to its use (for example the cookie name); it may be NULL. */
+char *zsso_crypto_seal(apr_pool_t *p, const zsso_key_t *key,
+                       const char *aad, const void *pt, apr_size_t len);
+
+/* Reverse of seal. Refuses bad base64url, input shorter than IV + tag,
+ * a tag that does not verify. The plaintext is NUL-terminated one byte past
+ * *len. */
+zsso_status_t zsso_crypto_unseal(apr_pool_t *p, const zsso_key_t *key,
+                                 const char *aad, const char *sealed,
+                                 unsigned char **pt, apr_size_t *len,
+                                 zsso_err_t *err);
+
+void zsso_crypto_sha256(const void *data, apr_size_t len,
+                        unsigned char out[32]);
+
+/* Constant time over len bytes. */
+int zsso_crypto_equal(const void *a, const void *b, apr_size_t len);
+
+/* NULL never equals anything; different lengths are unequal; equal lengths
+ * compared in constant time. */
+int zsso_crypto_str_equal(const char *a, const char *b);
+
+#endif

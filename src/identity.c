@@ -1,0 +1,121 @@
+/*
+ * identity.c - user, role and environment for the application.
+ */
+#include <apr_lib.h>
+#include <apr_strings.h>
+
+#include "identity.h"
+#include "request.h"
+
+#define FORGED_PREFIX "x-zsso-"
+
+const char *zsso_identity_role(const zsso_dir_conf_t *dc,
+                               const apr_array_header_t *groups)
+{
+    const zsso_role_rule_t *rules;
+
+    if (dc->role_map && groups) {
+        rules = (const zsso_role_rule_t *)dc->role_map->elts;
+        for (int i = 0; i < dc->role_map->nelts; i++) {
+            for (int j = 0; j < groups->nelts; j++) {
+                if (strcmp(rules[i].group,
+                           APR_ARRAY_IDX(groups, j, const char *)) == 0) {
+                    return rules[i].role;
+                }
+            }
+        }
+    }
+    return zsso_config_default_role(dc);
+}
+
+zsso_identity_t *zsso_identity_make(request_rec *r,
+                                    const zsso_dir_conf_t *dc,
+                                    const zsso_session_t *s)
+{
+    zsso_identity_t *id = apr_palloc(r->pool, sizeof(*id));
+
+    id->user = s->user;
+    id->email = s->email;
+    id->name = s->name;
+    id->sub = s->sub;
+    id->issuer = s->issuer;
+    id->groups = s->groups;
+    id->role = zsso_identity_role(dc, s->groups);
+    return id;
+}
+
+static const char *join(apr_pool_t *p, const apr_array_header_t *a)
+{
+    if (a == NULL || a->nelts == 0) {
+        return "";
+    }
+    return apr_array_pstrcat(p, a, ',');
+}
+
+void zsso_identity_apply(request_rec *r, const zsso_identity_t *id)
+{
+    apr_table_t *env = r->subprocess_env;
+
+    r->user = (char *)id->user;
+    apr_table_setn(env, "ZSSO_USER", id->user);
+    apr_table_setn(env, "ZSSO_ROLE", id->role);
+    apr_table_setn(env, "ZSSO_EMAIL", id->email);
+    apr_table_setn(env, "ZSSO_NAME", id->name);
+    apr_table_setn(env, "ZSSO_SUB", id->sub);
+    apr_table_setn(env, "ZSSO_GROUPS", join(r->pool, id->groups));
+    apr_table_setn(env, "ZSSO_ISSUER", id->issuer);
+    zsso_req((request_rec *)r)->identity = id;
+}
+
+const zsso_identity_t *zsso_identity_of(const request_rec *r)
+{
+    for (; r; r = r->main ? r->main : r->prev) {
+        const zsso_req_t *rq = ap_get_module_config(r->request_config,
+                                                    &zsso_module);
+
+        if (rq && rq->identity) {
+            return rq->identity;
+        }
+    }
+    return NULL;
+}
+
+static int forged(const char *name)
+{
+    for (int i = 0; FORGED_PREFIX[i]; i++) {
+        char c = apr_tolower(name[i]);
+
+        if (c == '_') {
+            c = '-';
+        }
+        if (c != FORGED_PREFIX[i]) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+void zsso_identity_scrub(request_rec *r)
+{
+    const apr_array_header_t *h = apr_table_elts(r->headers_in);
+    const apr_table_entry_t *e = (const apr_table_entry_t *)h->elts;
+    apr_array_header_t *drop = NULL;
+
+    for (int i = 0; i < h->nelts; i++) {
+        if (e[i].key && (e[i].key[0] == 'x' || e[i].key[0] == 'X')
+            && forged(e[i].key)) {
+            if (drop == NULL) {
+                drop = apr_array_make(r->pool, 2, sizeof(const char *));
+            }
+            APR_ARRAY_PUSH(drop, const char *) = e[i].key;
+        }
+    }
+    for (int i = 0; drop && i < drop->nelts; i++) {
+        const char *name = APR_ARRAY_IDX(drop, i, const char *);
+
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, ZSSO_LOGNO(00040)
+                      "removed request header %.64s: only mod_zsso sets it",
+                      name);
+        apr_table_unset(r->headers_in, name);
+    }
+}

@@ -1,0 +1,42 @@
+/*
+ * identity.h - from a session to what the application sees: r->user, the
+ * role, the ZSSO_* environment; and the removal of request headers a
+ * client forges under the module's names.
+ */
+#ifndef ZSSO_IDENTITY_H
+#define ZSSO_IDENTITY_H
+
+#include "config.h"
+#include "session.h"
+
+typedef struct zsso_identity {
+    const char *user;
+    const char *role;
+    const char *email;
+    const char *name;
+    const char *sub;
+    const char *issuer;
+    const apr_array_header_t *groups;
+} zsso_identity_t;
+
+/* The role: the first ZSSORoleMap rule (in configuration order) whose
+ * group the user has, else ZSSODefaultRole. */
+const char *zsso_identity_role(const zsso_dir_conf_t *dc,
+                               const apr_array_header_t *groups);
+
+zsso_identity_t *zsso_identity_make(request_rec *r,
+                                    const zsso_dir_conf_t *dc,
+                                    const zsso_session_t *s);
+
+/* Set r->user, the environment, and remember the identity for authz. */
+void zsso_identity_apply(request_rec *r, const zsso_identity_t *id);
+
+/* The identity of this request (or of the request it derives from, for
+ * sub-requests and internal redirects); NULL when not signed in. */
+const zsso_identity_t *zsso_identity_of(const request_rec *r);
+
+/* Remove every request header whose name, compared without case and with
+ * '-' and '_' alike, starts with "x-zsso-": only the module sets those. */
+void zsso_identity_scrub(request_rec *r);
+
+#endif

@@ -1,0 +1,391 @@
+/*
+ * provider.c - discovery and key sets, cached per process and per issuer.
+ *
+ * Nothing here runs on an authenticated request: only the login start and
+ * the callback ask for metadata or keys. The network is never used while
+ * the registry's lock is held; a key set in use by one thread stays alive
+ * (reference count) while another thread installs a newer one.
+ *
+ *   registry ── hash issuer ──▶ provider_t ── meta (own pool)
+ *                                         └── keyset_t (own pool, refs)
+ */
+#include <apr_hash.h>
+#include <apr_strings.h>
+#include <apr_thread_mutex.h>
+
+#include "http.h"
+#include "json.h"
+#include "provider.h"
+
+#define DISCOVERY_PATH "/.well-known/openid-configuration"
+#define DOC_MAX (256 * 1024)
+
+typedef struct {
+    apr_pool_t *pool;
+    zsso_jwks_t *jwks;
+    int refs;
+    int retired;
+} keyset_t;
+
+typedef struct {
+    apr_pool_t *meta_pool;
+    zsso_metadata_t *meta;
+    apr_time_t meta_at;
+    keyset_t *keys;
+    apr_time_t keys_at;
+    apr_time_t keys_tried;
+} provider_t;
+
+struct zsso_registry {
+    apr_pool_t *pool;
+    apr_thread_mutex_t *mu;
+    apr_hash_t *by_issuer;
+};
+
+zsso_registry_t *zsso_provider_registry(apr_pool_t *p)
+{
+    apr_allocator_t *alloc;
+    apr_thread_mutex_t *amu;
+    apr_pool_t *pool;
+    zsso_registry_t *reg;
+
+    /* Worker threads create and destroy sub-pools here: give the registry
+     * an allocator of its own, guarded by a mutex. */
+    apr_allocator_create(&alloc);
+    apr_pool_create_ex(&pool, p, NULL, alloc);
+    apr_allocator_owner_set(alloc, pool);
+    apr_thread_mutex_create(&amu, APR_THREAD_MUTEX_DEFAULT, pool);
+    apr_allocator_mutex_set(alloc, amu);
+
+    reg = apr_pcalloc(pool, sizeof(*reg));
+    reg->pool = pool;
+    apr_thread_mutex_create(&reg->mu, APR_THREAD_MUTEX_DEFAULT, pool);
+    reg->by_issuer = apr_hash_make(pool);
+    return reg;
+}
+
+static zsso_registry_t *registry_of(const request_rec *r)
+{
+    return zsso_config_srv(r->server)->global->providers;
+}
+
+/* Called with the lock held. */
+static provider_t *provider_get(zsso_registry_t *reg, const char *issuer)
+{
+    provider_t *pv = apr_hash_get(reg->by_issuer, issuer,
+                                  APR_HASH_KEY_STRING);
+
+    if (pv == NULL) {
+        pv = apr_pcalloc(reg->pool, sizeof(*pv));
+        apr_hash_set(reg->by_issuer, apr_pstrdup(reg->pool, issuer),
+                     APR_HASH_KEY_STRING, pv);
+    }
+    return pv;
+}
+
+/* ------------------------------------------------------------------ */
+/* fetching                                                           */
+/* ------------------------------------------------------------------ */
+
+static zsso_status_t fetch_json(request_rec *r, const zsso_dir_conf_t *dc,
+                                const char *url, zsso_http_resp_t *resp,
+                                zsso_err_t *err)
+{
+    zsso_http_req_t req = { 0 };
+    zsso_status_t st;
+
+    req.url = url;
+    req.ca_file = dc->ca_file;
+    req.timeout = zsso_config_timeout(dc);
+    st = zsso_http_do(r->pool, &req, resp, err);
+    if (st != ZSSO_OK) {
+        return st;
+    }
+    if (resp->status != 200) {
+        return zsso_err_set(err, ZSSO_EINVAL, "%s answered HTTP %ld", url,
+                            resp->status);
+    }
+    return ZSSO_OK;
+}
+
+static int https_url(const char *u)
+{
+    return u && strncmp(u, "https://", 8) == 0 && u[8] != '\0';
+}
+
+static const char *dup_or_null(apr_pool_t *p, const char *s)
+{
+    return s ? apr_pstrdup(p, s) : NULL;
+}
+
+static void copy_meta(apr_pool_t *p, const zsso_metadata_t *in,
+                      zsso_metadata_t *out)
+{
+    out->issuer = apr_pstrdup(p, in->issuer);
+    out->authorization_endpoint = apr_pstrdup(p, in->authorization_endpoint);
+    out->token_endpoint = apr_pstrdup(p, in->token_endpoint);
+    out->jwks_uri = apr_pstrdup(p, in->jwks_uri);
+    out->userinfo_endpoint = dup_or_null(p, in->userinfo_endpoint);
+    out->end_session_endpoint = dup_or_null(p, in->end_session_endpoint);
+    out->auth_basic = in->auth_basic;
+    out->auth_post = in->auth_post;
+}
+
+/* Discovery 1.0 section 3: token_endpoint_auth_methods_supported defaults
+ * to client_secret_basic when absent. */
+static void read_auth_methods(apr_pool_t *p, const zsso_json_t *doc,
+                              zsso_metadata_t *m)
+{
+    apr_array_header_t *a;
+
+    if (zsso_json_get_strings(p, doc, "token_endpoint_auth_methods_supported",
+                              &a) != ZSSO_OK) {
+        m->auth_basic = 1;
+        return;
+    }
+    for (int i = 0; i < a->nelts; i++) {
+        const char *s = APR_ARRAY_IDX(a, i, const char *);
+
+        m->auth_basic |= strcmp(s, "client_secret_basic") == 0;
+        m->auth_post |= strcmp(s, "client_secret_post") == 0;
+    }
+}
+
+static zsso_status_t parse_meta(request_rec *r, const char *issuer,
+                                const zsso_http_resp_t *resp,
+                                zsso_metadata_t *m, zsso_err_t *err)
+{
+    zsso_json_t *doc = zsso_json_parse(r->pool, resp->body, resp->len,
+                                       DOC_MAX, err);
+    const char *got = NULL;
+
+    if (doc == NULL) {
+        return err->status;
+    }
+    /* Discovery 1.0 section 4.3: the issuer must be identical to the one
+     * the document was fetched for, or nothing in it is trusted. */
+    zsso_json_get_string(doc, "issuer", &got);
+    if (got == NULL || strcmp(got, issuer) != 0) {
+        return zsso_err_set(err, ZSSO_ECLAIM, "discovery issuer \"%.100s\" "
+                            "is not the configured issuer %s",
+                            got ? got : "(none)", issuer);
+    }
+    m->issuer = issuer;
+    zsso_json_get_string(doc, "authorization_endpoint",
+                         &m->authorization_endpoint);
+    zsso_json_get_string(doc, "token_endpoint", &m->token_endpoint);
+    zsso_json_get_string(doc, "jwks_uri", &m->jwks_uri);
+    zsso_json_get_string(doc, "userinfo_endpoint", &m->userinfo_endpoint);
+    zsso_json_get_string(doc, "end_session_endpoint",
+                         &m->end_session_endpoint);
+    if (!https_url(m->authorization_endpoint)
+        || !https_url(m->token_endpoint) || !https_url(m->jwks_uri)) {
+        return zsso_err_set(err, ZSSO_EINVAL, "discovery document of %s "
+                            "lacks https authorization, token or jwks "
+                            "endpoints", issuer);
+    }
+    if (m->end_session_endpoint && !https_url(m->end_session_endpoint)) {
+        m->end_session_endpoint = NULL;
+    }
+    read_auth_methods(r->pool, doc, m);
+    return ZSSO_OK;
+}
+
+static void install_meta(zsso_registry_t *reg, provider_t *pv,
+                         const zsso_metadata_t *m)
+{
+    apr_pool_t *old = pv->meta_pool;
+
+    apr_pool_create(&pv->meta_pool, reg->pool);
+    pv->meta = apr_palloc(pv->meta_pool, sizeof(*pv->meta));
+    copy_meta(pv->meta_pool, m, pv->meta);
+    pv->meta_at = apr_time_now();
+    if (old) {
+        apr_pool_destroy(old);
+    }
+}
+
+zsso_status_t zsso_provider_metadata(request_rec *r,
+                                     const zsso_dir_conf_t *dc,
+                                     zsso_metadata_t *out, zsso_err_t *err)
+{
+    zsso_registry_t *reg = registry_of(r);
+    zsso_metadata_t fresh = { 0 };
+    zsso_http_resp_t resp;
+    provider_t *pv;
+    zsso_status_t st;
+    int have;
+
+    apr_thread_mutex_lock(reg->mu);
+    pv = provider_get(reg, dc->issuer);
+    have = pv->meta != NULL;
+    if (have && apr_time_now() - pv->meta_at
+                < apr_time_from_sec(ZSSO_METADATA_TTL)) {
+        copy_meta(r->pool, pv->meta, out);
+        apr_thread_mutex_unlock(reg->mu);
+        return ZSSO_OK;
+    }
+    apr_thread_mutex_unlock(reg->mu);
+
+    st = fetch_json(r, dc, apr_pstrcat(r->pool, dc->issuer, DISCOVERY_PATH,
+                                       NULL), &resp, err);
+    if (st == ZSSO_OK) {
+        st = parse_meta(r, dc->issuer, &resp, &fresh, err);
+    }
+
+    apr_thread_mutex_lock(reg->mu);
+    if (st == ZSSO_OK) {
+        install_meta(reg, pv, &fresh);
+    }
+    else if (have) {
+        /* Keep serving with the last good document; try again later. */
+        pv->meta_at = apr_time_now();
+    }
+    if (pv->meta) {
+        copy_meta(r->pool, pv->meta, out);
+        st = ZSSO_OK;
+    }
+    apr_thread_mutex_unlock(reg->mu);
+    return st;
+}
+
+/* ------------------------------------------------------------------ */
+/* key sets                                                           */
+/* ------------------------------------------------------------------ */
+
+/* Called with the lock held. */
+static keyset_t *keys_acquire(provider_t *pv)
+{
+    if (pv->keys) {
+        pv->keys->refs++;
+    }
+    return pv->keys;
+}
+
+static void keys_release(zsso_registry_t *reg, keyset_t *ks)
+{
+    if (ks == NULL) {
+        return;
+    }
+    apr_thread_mutex_lock(reg->mu);
+    if (--ks->refs == 0 && ks->retired) {
+        apr_pool_destroy(ks->pool);
+    }
+    apr_thread_mutex_unlock(reg->mu);
+}
+
+/* Fetch the key set and install it; returns the new set, acquired. */
+static keyset_t *keys_fetch(request_rec *r, const zsso_dir_conf_t *dc,
+                            provider_t *pv, zsso_err_t *err)
+{
+    zsso_registry_t *reg = registry_of(r);
+    zsso_metadata_t m;
+    zsso_http_resp_t resp;
+    keyset_t *ks = NULL, *old;
+    apr_pool_t *kp;
+    zsso_jwks_t *jwks;
+
+    if (zsso_provider_metadata(r, dc, &m, err) != ZSSO_OK
+        || fetch_json(r, dc, m.jwks_uri, &resp, err) != ZSSO_OK) {
+        return NULL;
+    }
+    apr_thread_mutex_lock(reg->mu);
+    apr_pool_create(&kp, reg->pool);
+    jwks = zsso_jwks_parse(kp, resp.body, resp.len, err);
+    if (jwks == NULL) {
+        apr_pool_destroy(kp);
+    }
+    else {
+        ks = apr_pcalloc(kp, sizeof(*ks));
+        ks->pool = kp;
+        ks->jwks = jwks;
+        ks->refs = 2;           /* the provider's and the caller's */
+        old = pv->keys;
+        pv->keys = ks;
+        pv->keys_at = apr_time_now();
+        if (old) {
+            old->retired = 1;
+            if (--old->refs == 0) {
+                apr_pool_destroy(old->pool);
+            }
+        }
+    }
+    apr_thread_mutex_unlock(reg->mu);
+    return ks;
+}
+
+/* May this thread fetch the keys now? Marks the attempt. Lock held. */
+static int may_refetch(provider_t *pv)
+{
+    apr_time_t now = apr_time_now();
+
+    if (now - pv->keys_tried < apr_time_from_sec(ZSSO_KEYS_MIN_GAP)) {
+        return 0;
+    }
+    pv->keys_tried = now;
+    return 1;
+}
+
+zsso_status_t zsso_provider_verify(request_rec *r, const zsso_dir_conf_t *dc,
+                                   const zsso_jws_t *jws, zsso_err_t *err)
+{
+    zsso_registry_t *reg = registry_of(r);
+    provider_t *pv;
+    keyset_t *ks;
+    zsso_status_t st;
+    int stale, refetch;
+
+    apr_thread_mutex_lock(reg->mu);
+    pv = provider_get(reg, dc->issuer);
+    ks = keys_acquire(pv);
+    if (ks == NULL) {
+        pv->keys_tried = apr_time_now();    /* the first fetch counts */
+        refetch = 1;
+    }
+    else {
+        stale = apr_time_now() - pv->keys_at
+                > apr_time_from_sec(ZSSO_KEYS_TTL);
+        refetch = stale && may_refetch(pv);
+    }
+    apr_thread_mutex_unlock(reg->mu);
+
+    if (refetch) {
+        zsso_err_t ferr;
+        keyset_t *fresh;
+
+        zsso_err_clear(&ferr);
+        fresh = keys_fetch(r, dc, pv, ks ? &ferr : err);
+        if (fresh) {
+            keys_release(reg, ks);
+            ks = fresh;
+        }
+        else if (ks == NULL) {
+            return err->status;
+        }
+    }
+
+    st = zsso_jws_verify(jws, ks->jwks, err);
+    if (st != ZSSO_ENOKEY) {
+        keys_release(reg, ks);
+        return st;
+    }
+
+    /* An unknown kid: the provider may have rotated its keys (Okta does,
+     * and publishes the new key first). Fetch again, rate-limited, so a
+     * flood of made-up kids costs at most one fetch per interval. */
+    apr_thread_mutex_lock(reg->mu);
+    refetch = may_refetch(pv);
+    apr_thread_mutex_unlock(reg->mu);
+    keys_release(reg, ks);
+    if (!refetch) {
+        return st;
+    }
+    zsso_err_clear(err);
+    ks = keys_fetch(r, dc, pv, err);
+    if (ks == NULL) {
+        return err->status;
+    }
+    st = zsso_jws_verify(jws, ks->jwks, err);
+    keys_release(reg, ks);
+    return st;
+}

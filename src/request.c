@@ -1,0 +1,60 @@
+/*
+ * request.c - per-request scratch and cookie handling.
+ */
+#include <apr_strings.h>
+#include <http_protocol.h>
+
+#include "request.h"
+#include "util.h"
+
+#define MAX_COOKIES 200   /* pairs read from one request */
+
+zsso_req_t *zsso_req(request_rec *r)
+{
+    zsso_req_t *rq = ap_get_module_config(r->request_config, &zsso_module);
+
+    if (rq == NULL) {
+        rq = apr_pcalloc(r->pool, sizeof(*rq));
+        ap_set_module_config(r->request_config, &zsso_module, rq);
+    }
+    return rq;
+}
+
+apr_table_t *zsso_req_cookies(request_rec *r)
+{
+    zsso_req_t *rq = zsso_req(r);
+    const apr_array_header_t *h;
+    const apr_table_entry_t *e;
+
+    if (rq->cookies) {
+        return rq->cookies;
+    }
+    rq->cookies = apr_table_make(r->pool, 8);
+    h = apr_table_elts(r->headers_in);
+    e = (const apr_table_entry_t *)h->elts;
+    for (int i = 0; i < h->nelts; i++) {
+        /* Read what fits: a browser with thousands of cookies still gets
+         * an answer (the module's own cookies are never that many). */
+        if (e[i].key && strcasecmp(e[i].key, "Cookie") == 0) {
+            zsso_cookie_parse(r->pool, e[i].val, rq->cookies, MAX_COOKIES);
+        }
+    }
+    return rq->cookies;
+}
+
+void zsso_req_set_cookie(request_rec *r, const char *name, const char *value,
+                         const char *path, long max_age)
+{
+    const char *age = max_age < 0 ? ""
+                      : apr_psprintf(r->pool, "; Max-Age=%ld%s", max_age,
+                                     max_age == 0
+                                     ? "; Expires=Thu, 01 Jan 1970 00:00:00 "
+                                       "GMT" : "");
+    const char *secure = strcmp(ap_http_scheme(r), "https") == 0
+                         ? "; Secure" : "";
+
+    apr_table_add(r->err_headers_out, "Set-Cookie",
+                  apr_pstrcat(r->pool, name, "=", value, "; Path=",
+                              path[0] ? path : "/", age, secure,
+                              "; HttpOnly; SameSite=Lax", NULL));
+}

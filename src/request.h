@@ -1,0 +1,29 @@
+/*
+ * request.h - the module's scratch space for one request: parsed cookies
+ * and the identity authn established (authz and fixups read it).
+ */
+#ifndef ZSSO_REQUEST_H
+#define ZSSO_REQUEST_H
+
+#include "zsso.h"
+
+struct zsso_identity;
+
+typedef struct {
+    apr_table_t *cookies;                  /* NULL until first asked */
+    const struct zsso_identity *identity;  /* NULL until signed in */
+} zsso_req_t;
+
+zsso_req_t *zsso_req(request_rec *r);
+
+/* All Cookie request headers, parsed once per request. */
+apr_table_t *zsso_req_cookies(request_rec *r);
+
+/* Add a Set-Cookie (to err_headers_out, so that redirects and error pages
+ * carry it). max_age < 0 makes a browser-session cookie; 0 removes it.
+ * HttpOnly and SameSite=Lax always; Secure when the request came over
+ * https. */
+void zsso_req_set_cookie(request_rec *r, const char *name, const char *value,
+                         const char *path, long max_age);
+
+#endif

@@ -1,0 +1,211 @@
+/*
+ * startup.c - find, check and announce the protected locations.
+ *
+ * AuthType belongs to mod_authn_core, so the module cannot see it being
+ * set; instead the parsed configuration tree (ap_conftree, the same tree
+ * mod_info shows) is walked for "AuthType zsso", and the record httpd will
+ * use for that <Location> is rebuilt by merging the server defaults with
+ * every <Location> section that covers its path, in configuration order.
+ */
+#include <apr_strings.h>
+#include <http_core.h>
+#include <util_cfgtree.h>
+
+#include "config.h"
+#include "startup.h"
+
+typedef struct {
+    server_rec *s;
+    const ap_directive_t *at;   /* the AuthType directive */
+    const char *path;           /* the <Location> path, NULL if none */
+} section_t;
+
+static server_rec *server_of(const ap_directive_t *vh, server_rec *main_s)
+{
+    for (server_rec *s = main_s->next; s; s = s->next) {
+        if (s->defn_name && s->defn_line_number == (unsigned)vh->line_num
+            && strcmp(s->defn_name, vh->filename) == 0) {
+            return s;
+        }
+    }
+    return main_s;
+}
+
+/* The nearest enclosing section that decides where the directive applies;
+ * conditional wrappers (<IfModule>, <If>, <RequireAll> ...) are skipped. */
+static const ap_directive_t *enclosing(const ap_directive_t *d)
+{
+    static const char *const scopes[] = {
+        "<Location", "<LocationMatch", "<Directory", "<DirectoryMatch",
+        "<Files", "<FilesMatch", "<VirtualHost", NULL
+    };
+
+    for (d = d->parent; d; d = d->parent) {
+        for (int i = 0; scopes[i]; i++) {
+            if (strcasecmp(d->directive, scopes[i]) == 0) {
+                return d;
+            }
+        }
+    }
+    return NULL;
+}
+
+static const char *location_path(apr_pool_t *p, const ap_directive_t *loc)
+{
+    const char *args = loc->args;
+    char *w = ap_getword_conf(p, &args);
+    apr_size_t n = strlen(w);
+
+    /* The section's arguments keep their closing '>'. */
+    if (n > 0 && w[n - 1] == '>') {
+        w[n - 1] = '\0';
+    }
+    return w;
+}
+
+static void collect(apr_pool_t *p, const ap_directive_t *d, server_rec *s,
+                    server_rec *main_s, apr_array_header_t *out)
+{
+    for (; d; d = d->next) {
+        if (strcasecmp(d->directive, "<VirtualHost") == 0) {
+            collect(p, d->first_child, server_of(d, main_s), main_s, out);
+        }
+        else if (strcasecmp(d->directive, "AuthType") == 0 && d->args
+                 && strcasecmp(d->args, ZSSO_AUTH_TYPE) == 0) {
+            const ap_directive_t *sec = enclosing(d);
+            section_t *e = apr_array_push(out);
+
+            e->s = s;
+            e->at = d;
+            e->path = sec && strcasecmp(sec->directive, "<Location") == 0
+                ? location_path(p, sec) : NULL;
+        }
+        else if (d->first_child) {
+            collect(p, d->first_child, s, main_s, out);
+        }
+    }
+}
+
+/* Does <Location loc> cover path? httpd matches on whole path segments. */
+static int covers(const char *loc, const char *path)
+{
+    apr_size_t n = strlen(loc);
+
+    while (n > 1 && loc[n - 1] == '/') {
+        n--;
+    }
+    return strncmp(loc, path, n) == 0
+           && (path[n] == '\0' || path[n] == '/' || loc[n - 1] == '/');
+}
+
+static zsso_dir_conf_t *merged_for(apr_pool_t *p, server_rec *s,
+                                   const char *path)
+{
+    core_server_config *core = ap_get_core_module_config(s->module_config);
+    ap_conf_vector_t **secs = (ap_conf_vector_t **)core->sec_url->elts;
+    zsso_dir_conf_t *dc = ap_get_module_config(s->lookup_defaults,
+                                               &zsso_module);
+
+    for (int i = 0; i < core->sec_url->nelts; i++) {
+        core_dir_config *cd = ap_get_core_module_config(secs[i]);
+        zsso_dir_conf_t *add = ap_get_module_config(secs[i], &zsso_module);
+
+        if (add && cd->d && cd->r == NULL && covers(cd->d, path)) {
+            dc = zsso_config_merge_dir(p, dc, add);
+        }
+    }
+    return dc;
+}
+
+static apr_array_header_t *protected_sections(apr_pool_t *p, server_rec *s)
+{
+    apr_array_header_t *out = apr_array_make(p, 4, sizeof(section_t));
+
+    collect(p, ap_conftree, s, s, out);
+    return out;
+}
+
+static const char *missing(const zsso_dir_conf_t *dc)
+{
+    if (dc->domain == NULL) {
+        return "ZSSOOktaDomain";
+    }
+    if (dc->client_id == NULL) {
+        return "ZSSOClientID";
+    }
+    if (dc->client_secret == NULL) {
+        return "ZSSOClientSecret";
+    }
+    return NULL;
+}
+
+int zsso_startup_check(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s)
+{
+    apr_array_header_t *secs = protected_sections(ptemp, s);
+    int rv = OK;
+
+    for (int i = 0; i < secs->nelts; i++) {
+        const section_t *e = &APR_ARRAY_IDX(secs, i, section_t);
+        const char *need;
+
+        if (e->path == NULL) {
+            ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, s,
+                         ZSSO_LOGNO(00001) "AuthType zsso at %s:%d: use it "
+                         "inside <Location> (the module needs the URL path "
+                         "under which its endpoints live)", e->at->filename,
+                         e->at->line_num);
+            rv = HTTP_INTERNAL_SERVER_ERROR;
+            continue;
+        }
+        need = missing(merged_for(ptemp, e->s, e->path));
+        if (need) {
+            ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, s,
+                         ZSSO_LOGNO(00002) "%s is required: <Location %s> "
+                         "(%s:%d) uses AuthType zsso and no %s applies to "
+                         "it", need, e->path, e->at->filename,
+                         e->at->line_num, need);
+            rv = HTTP_INTERNAL_SERVER_ERROR;
+        }
+    }
+    return rv;
+}
+
+static const char *server_url(apr_pool_t *p, const server_rec *s)
+{
+    const char *scheme = s->server_scheme ? s->server_scheme
+                         : (s->port == 443 ? "https" : "http");
+    int dflt = strcmp(scheme, "https") == 0 ? 443 : 80;
+
+    if (s->port == 0 || s->port == dflt) {
+        return apr_pstrcat(p, scheme, "://", s->server_hostname, NULL);
+    }
+    return apr_psprintf(p, "%s://%s:%u", scheme, s->server_hostname,
+                        (unsigned)s->port);
+}
+
+void zsso_startup_announce(apr_pool_t *ptemp, server_rec *s)
+{
+    apr_array_header_t *secs = protected_sections(ptemp, s);
+
+    for (int i = 0; i < secs->nelts; i++) {
+        const section_t *e = &APR_ARRAY_IDX(secs, i, section_t);
+        const zsso_dir_conf_t *dc;
+        const char *origin, *cb;
+
+        if (e->path == NULL) {
+            continue;
+        }
+        dc = merged_for(ptemp, e->s, e->path);
+        origin = server_url(ptemp, e->s);
+        cb = dc->redirect_uri && dc->redirect_uri[0] != '/'
+            ? dc->redirect_uri
+            : apr_pstrcat(ptemp, origin,
+                          zsso_config_callback_path(ptemp, dc), NULL);
+        ap_log_error(APLOG_MARK, APLOG_NOTICE, 0, e->s,
+                     ZSSO_LOGNO(00003) "<Location %s> (issuer %s, client %s): "
+                     "sign-in redirect URI %s ; SSO login URL %s%s",
+                     e->path, dc->issuer ? dc->issuer : "-",
+                     dc->client_id ? dc->client_id : "-", cb, origin,
+                     zsso_config_endpoint(ptemp, dc, "login"));
+    }
+}
