@@ -45,6 +45,17 @@ void *zsso_config_create_dir(apr_pool_t *p, char *dir)
     return dc;
 }
 
+static const char *issuer_of(apr_pool_t *p, const zsso_dir_conf_t *dc)
+{
+    if (dc->domain == NULL) {
+        return NULL;
+    }
+    return dc->auth_server
+        ? apr_pstrcat(p, "https://", dc->domain, "/oauth2/", dc->auth_server,
+                      NULL)
+        : apr_pstrcat(p, "https://", dc->domain, NULL);
+}
+
 #define MERGE_PTR(f) (add->f ? add->f : base->f)
 #define MERGE_INT(f) (add->f != ZSSO_UNSET ? add->f : base->f)
 
@@ -81,10 +92,7 @@ void *zsso_config_merge_dir(apr_pool_t *p, void *basev, void *addv)
 
     /* A domain or server set here makes a new issuer. */
     if (add->domain || add->auth_server) {
-        dc->issuer = dc->auth_server
-            ? apr_pstrcat(p, "https://", dc->domain, "/oauth2/",
-                          dc->auth_server, NULL)
-            : apr_pstrcat(p, "https://", dc->domain, NULL);
+        dc->issuer = issuer_of(p, dc);
     }
     return dc;
 }
@@ -277,7 +285,7 @@ static const char *set_domain(cmd_parms *cmd, void *mconf, const char *arg)
         }
     }
     dc->domain = h;
-    dc->issuer = NULL;    /* recomputed by merge */
+    dc->issuer = issuer_of(cmd->pool, dc);
     dc->base_here = 1;
     return NULL;
 }
@@ -306,6 +314,7 @@ static const char *set_auth_server(cmd_parms *cmd, void *mconf,
                             "and -, e.g. default or aus1a2b3c)", arg);
     }
     dc->auth_server = arg;
+    dc->issuer = issuer_of(cmd->pool, dc);
     dc->base_here = 1;
     return NULL;
 }
