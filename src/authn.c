@@ -118,7 +118,7 @@ static int start_login(request_rec *r, const zsso_dir_conf_t *dc,
 /* RFC 9110 section 11.6.1: a 401 carries a challenge. The scheme is the
  * module's own; the login URL tells a script's author where people sign
  * in. */
-static int unauthorized(request_rec *r, const zsso_dir_conf_t *dc)
+static void challenge(request_rec *r, const zsso_dir_conf_t *dc)
 {
     const char *login = ap_construct_url(r->pool,
                             zsso_config_endpoint(r->pool, dc, "login"), r);
@@ -127,6 +127,11 @@ static int unauthorized(request_rec *r, const zsso_dir_conf_t *dc)
                    apr_pstrcat(r->pool, "ZSSO realm=\"",
                                dc->issuer, "\", login_url=\"",
                                login, "\"", NULL));
+}
+
+static int unauthorized(request_rec *r, const zsso_dir_conf_t *dc)
+{
+    challenge(r, dc);
     return zsso_page_error(r, HTTP_UNAUTHORIZED, zsso_page_ref(r),
                            "Sign-in required", "This address needs a "
                            "signed-in session. Open it in a browser to sign "
@@ -267,7 +272,10 @@ int zsso_authn_note_failure(request_rec *r, const char *auth_type)
     if (id == NULL) {
         return OK;              /* the 401 page is already in place */
     }
-    /* Signed in, refused by Require: no new login, a page that says so. */
+    /* Signed in, refused by Require: no new login, a page that says so.
+     * XXX(ZI-1): mod_authz_core answers 401 here unless the administrator
+     * sets AuthzSendForbiddenOnFailure On; the status should be 403. */
+    challenge(r, zsso_config_dir(r));
     zsso_page_error(r, HTTP_UNAUTHORIZED, zsso_page_ref(r), "Not allowed",
                     apr_pstrcat(r->pool, "You are signed in as ", id->user,
                                 " with the role ", id->role, ", which may "
