@@ -303,7 +303,7 @@ static int bad_request(request_rec *r, const zsso_dir_conf_t *dc,
 
 int zsso_callback_handle(request_rec *r, const zsso_dir_conf_t *dc)
 {
-    const char *state = NULL, *code = NULL, *error = NULL;
+    const char *state = NULL, *code = NULL, *error = NULL, *iss = NULL;
     zsso_state_t *st;
     zsso_err_t err;
     zsso_status_t qs, qc, qe;
@@ -324,6 +324,14 @@ int zsso_callback_handle(request_rec *r, const zsso_dir_conf_t *dc)
     }
     if (zsso_state_take(r, dc, state, &st, &err) != ZSSO_OK) {
         return bad_request(r, dc, err.text);
+    }
+    /* RFC 9207 section 2.4: an iss in the response must be our issuer
+     * (a mix-up defence; providers that omit it are accepted). */
+    qs = zsso_query_get(r->pool, r->args, "iss", &iss);
+    if (qs == ZSSO_EDUP || qs == ZSSO_EINVAL
+        || (qs == ZSSO_OK && strcmp(iss, dc->issuer) != 0)) {
+        return bad_request(r, dc, "iss in the authorization response is "
+                           "not the configured issuer");
     }
     if (error) {
         return provider_error(r, dc, error);
