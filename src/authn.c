@@ -101,12 +101,12 @@ static int start_login(request_rec *r, const zsso_dir_conf_t *dc,
     }
     st = zsso_state_new(r, zsso_return_path_ok(return_to)
                            ? return_to : home(r, dc));
-    if (st == NULL) {
+    if (st == NULL || zsso_state_save(r, dc, st) != ZSSO_OK) {
         ap_log_rerror(APLOG_MARK, APLOG_CRIT, 0, r, ZSSO_LOGNO(00102)
-                      "no random bytes for a login state");
+                      "cannot make a login state (random or sealing "
+                      "failed)");
         return HTTP_INTERNAL_SERVER_ERROR;
     }
-    zsso_state_save(r, dc, st);
     apr_table_setn(r->headers_out, "Location", authorize_url(r, dc, &m, st));
     apr_table_setn(r->err_headers_out, "Cache-Control", "no-store");
     ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, ZSSO_LOGNO(00103)

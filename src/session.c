@@ -193,6 +193,9 @@ zsso_status_t zsso_session_create(request_rec *r, const zsso_dir_conf_t *dc,
     json = encode(r->pool, s);
     sealed = zsso_crypto_seal(r->pool, session_key(r), key, json,
                               strlen(json));
+    if (sealed == NULL) {
+        return zsso_err_set(err, ZSSO_ECRYPTO, "cannot seal the session");
+    }
     if (strlen(sealed) >= ZSSO_CACHE_MAX_VALUE) {
         return zsso_err_set(err, ZSSO_ELIMIT, "session record too large "
                             "(%" APR_SIZE_T_FMT " bytes)", strlen(sealed));

@@ -141,13 +141,13 @@ static void trim_pending(request_rec *r, const char *path)
     }
 }
 
-void zsso_state_save(request_rec *r, const zsso_dir_conf_t *dc,
-                     const zsso_state_t *st)
+zsso_status_t zsso_state_save(request_rec *r, const zsso_dir_conf_t *dc,
+                              const zsso_state_t *st)
 {
     zsso_json_t *o = zsso_json_object_new(r->pool);
     const char *name = cookie_name(r->pool, st->state);
     const char *path = zsso_config_callback_path(r->pool, dc);
-    const char *json;
+    const char *json, *sealed;
 
     trim_pending(r, path);
     zsso_json_set_string(o, "s", st->state);
@@ -156,9 +156,13 @@ void zsso_state_save(request_rec *r, const zsso_dir_conf_t *dc,
     zsso_json_set_string(o, "r", st->return_to);
     zsso_json_set_int(o, "t", st->created);
     json = zsso_json_dump(r->pool, o);
-    zsso_req_set_cookie(r, name, zsso_crypto_seal(r->pool, state_key(r),
-                                                  name, json, strlen(json)),
-                        path, ZSSO_STATE_TTL);
+    sealed = json ? zsso_crypto_seal(r->pool, state_key(r), name, json,
+                                     strlen(json)) : NULL;
+    if (sealed == NULL) {
+        return ZSSO_ECRYPTO;
+    }
+    zsso_req_set_cookie(r, name, sealed, path, ZSSO_STATE_TTL);
+    return ZSSO_OK;
 }
 
 static int state_syntax_ok(const char *s)

@@ -27,9 +27,10 @@ zsso_state_t *zsso_state_new(request_rec *r, const char *return_to);
 /* The S256 code challenge of st's verifier (RFC 7636 section 4.2). */
 const char *zsso_state_challenge(apr_pool_t *p, const zsso_state_t *st);
 
-/* Seal st into its cookie; drops the oldest pending ones over the cap. */
-void zsso_state_save(request_rec *r, const zsso_dir_conf_t *dc,
-                     const zsso_state_t *st);
+/* Seal st into its cookie; drops the oldest pending ones over the cap.
+ * ZSSO_ECRYPTO when sealing fails. */
+zsso_status_t zsso_state_save(request_rec *r, const zsso_dir_conf_t *dc,
+                              const zsso_state_t *st);
 
 /* Find, open and consume the login state named by the callback's state
  * parameter. ZSSO_ENOENT: no such pending login; ZSSO_EEXPIRED: too old;

@@ -1,0 +1,267 @@
+/*
+ * crypto.c - symmetric sealing with AES-256-GCM, HKDF-SHA256, SHA-256,
+ * random bytes and constant-time comparison, through OpenSSL 3 EVP.
+ * Never logs; failures come back as a status.
+ *
+ * A sealed value, before base64url (RFC 4648 section 5):
+ *
+ *   +----------+--------------------------+----------+
+ *   | IV (12)  | ciphertext (same length  | tag (16) |
+ *   | random   | as the plaintext)        |          |
+ *   +----------+--------------------------+----------+
+ *
+ * The IV is random for each seal (NIST SP 800-38D section 8.2.2), which
+ * section 8.3 allows for up to 2^32 seals under one key: far more than a
+ * cookie key sees between two restarts.
+ */
+#include <limits.h>
+#include <string.h>
+
+#include <apr_strings.h>
+
+#include <openssl/core_names.h>
+#include <openssl/crypto.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/kdf.h>
+#include <openssl/params.h>
+#include <openssl/rand.h>
+
+#include "crypto.h"
+#include "util.h"
+
+#define IV_LEN  12
+#define TAG_LEN 16
+/* EVP takes int lengths; sealed values are cookies, far below this. */
+#define MAX_PLAINTEXT (1024 * 1024)
+
+/* ---------------------------------------------------------------------- */
+/* Prototypes of the statics                                               */
+/* ---------------------------------------------------------------------- */
+
+static int gcm_encrypt(const zsso_key_t *key, const char *aad,
+                       const unsigned char *pt, int len, unsigned char *out);
+static int gcm_decrypt(const zsso_key_t *key, const char *aad,
+                       const unsigned char *in, int len, unsigned char *pt);
+static int gcm_aad(EVP_CIPHER_CTX *ctx, const char *aad);
+
+/* ---------------------------------------------------------------------- */
+/* Random, HKDF, SHA-256                                                   */
+/* ---------------------------------------------------------------------- */
+
+zsso_status_t zsso_crypto_random(unsigned char *buf, apr_size_t len)
+{
+    int chunk;
+
+    while (len > 0) {
+        chunk = len > INT_MAX ? INT_MAX : (int)len;
+        if (RAND_bytes(buf, chunk) != 1) {
+            ERR_clear_error();
+            return ZSSO_ECRYPTO;
+        }
+        buf += chunk;
+        len -= (apr_size_t)chunk;
+    }
+    return ZSSO_OK;
+}
+
+zsso_status_t zsso_crypto_derive(const void *secret, apr_size_t len,
+                                 const char *label, zsso_key_t *out)
+{
+    EVP_KDF *kdf;
+    EVP_KDF_CTX *ctx = NULL;
+    OSSL_PARAM params[4], *p = params;
+    int ok = 0;
+
+    if (secret == NULL || len == 0 || label == NULL) {
+        return ZSSO_EINVAL;
+    }
+    /* RFC 5869 section 2.2: without a salt, HKDF-Extract uses HashLen
+     * zero bytes, so no salt parameter is passed. The label is the info:
+     * each label gives an independent key from the one secret. */
+    *p++ = OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST,
+                                            (char *)"SHA256", 0);
+    *p++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY,
+                                             (void *)secret, len);
+    *p++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO,
+                                             (void *)label, strlen(label));
+    *p = OSSL_PARAM_construct_end();
+    kdf = EVP_KDF_fetch(NULL, "HKDF", NULL);
+    if (kdf != NULL) {
+        ctx = EVP_KDF_CTX_new(kdf);
+    }
+    if (ctx != NULL) {
+        ok = EVP_KDF_derive(ctx, out->bytes, sizeof(out->bytes), params) == 1;
+    }
+    EVP_KDF_CTX_free(ctx);
+    EVP_KDF_free(kdf);
+    if (!ok) {
+        OPENSSL_cleanse(out->bytes, sizeof(out->bytes));
+        ERR_clear_error();
+        return ZSSO_ECRYPTO;
+    }
+    return ZSSO_OK;
+}
+
+void zsso_crypto_sha256(const void *data, apr_size_t len,
+                        unsigned char out[32])
+{
+    if (EVP_Digest(data, len, out, NULL, EVP_sha256(), NULL) != 1) {
+        /* Only when the library is broken; a zero digest matches nothing
+         * a peer computed and the caller's check fails. */
+        memset(out, 0, 32);
+        ERR_clear_error();
+    }
+}
+
+/* ---------------------------------------------------------------------- */
+/* Sealing                                                                 */
+/* ---------------------------------------------------------------------- */
+
+char *zsso_crypto_seal(apr_pool_t *p, const zsso_key_t *key,
+                       const char *aad, const void *pt, apr_size_t len)
+{
+    unsigned char *buf;
+
+    if (key == NULL || (pt == NULL && len > 0) || len > MAX_PLAINTEXT) {
+        return NULL;
+    }
+    buf = apr_palloc(p, IV_LEN + len + TAG_LEN);
+    if (zsso_crypto_random(buf, IV_LEN) != ZSSO_OK
+        || !gcm_encrypt(key, aad, pt, (int)len, buf)) {
+        return NULL;
+    }
+    return zsso_b64url_encode(p, buf, IV_LEN + len + TAG_LEN);
+}
+
+zsso_status_t zsso_crypto_unseal(apr_pool_t *p, const zsso_key_t *key,
+                                 const char *aad, const char *sealed,
+                                 unsigned char **pt, apr_size_t *len,
+                                 zsso_err_t *err)
+{
+    unsigned char *raw, *out;
+    apr_size_t raw_len, n;
+
+    *pt = NULL;
+    *len = 0;
+    if (key == NULL || sealed == NULL) {
+        return zsso_err_set(err, ZSSO_EINVAL, "nothing to unseal");
+    }
+    if (zsso_b64url_decode(p, sealed, strlen(sealed), &raw, &raw_len)
+        != ZSSO_OK) {
+        return zsso_err_set(err, ZSSO_EINVAL, "bad base64url in sealed data");
+    }
+    if (raw_len < IV_LEN + TAG_LEN || raw_len > MAX_PLAINTEXT) {
+        return zsso_err_set(err, ZSSO_EINVAL,
+                            "sealed data has a bad length (%lu bytes)",
+                            (unsigned long)raw_len);
+    }
+    n = raw_len - IV_LEN - TAG_LEN;
+    out = apr_palloc(p, n + 1);
+    if (!gcm_decrypt(key, aad, raw, (int)raw_len, out)) {
+        /* Unauthenticated plaintext must not be left for anyone to read
+         * (NIST SP 800-38D section 7.2, step 8). */
+        OPENSSL_cleanse(out, n + 1);
+        return zsso_err_set(err, ZSSO_ECRYPTO,
+                            "sealed data does not verify");
+    }
+    out[n] = '\0';
+    *pt = out;
+    *len = n;
+    return ZSSO_OK;
+}
+
+/* Encrypt len bytes of pt into out, which already holds the IV in its
+ * first IV_LEN bytes; the ciphertext and the tag follow it. */
+static int gcm_encrypt(const zsso_key_t *key, const char *aad,
+                       const unsigned char *pt, int len, unsigned char *out)
+{
+    EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
+    unsigned char *ct = out + IV_LEN;
+    int n = 0, fin = 0, ok;
+
+    ok = ctx != NULL
+         && EVP_EncryptInit_ex2(ctx, EVP_aes_256_gcm(), key->bytes, out,
+                                NULL) == 1
+         && gcm_aad(ctx, aad)
+         && (len == 0 || EVP_EncryptUpdate(ctx, ct, &n, pt, len) == 1)
+         && EVP_EncryptFinal_ex(ctx, ct + n, &fin) == 1
+         && n + fin == len
+         && EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, TAG_LEN,
+                                ct + len) == 1;
+    EVP_CIPHER_CTX_free(ctx);
+    if (!ok) {
+        ERR_clear_error();
+    }
+    return ok;
+}
+
+/* Decrypt and authenticate in[0 .. len): IV, ciphertext, tag. */
+static int gcm_decrypt(const zsso_key_t *key, const char *aad,
+                       const unsigned char *in, int len, unsigned char *pt)
+{
+    EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
+    int ct_len = len - IV_LEN - TAG_LEN, n = 0, fin = 0, ok;
+    /* The tag is read, never written, by GCM_SET_TAG. */
+    void *tag = (void *)(in + len - TAG_LEN);
+
+    ok = ctx != NULL
+         && EVP_DecryptInit_ex2(ctx, EVP_aes_256_gcm(), key->bytes, in,
+                                NULL) == 1
+         && gcm_aad(ctx, aad)
+         && (ct_len == 0
+             || EVP_DecryptUpdate(ctx, pt, &n, in + IV_LEN, ct_len) == 1)
+         && EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, TAG_LEN, tag) == 1
+         && EVP_DecryptFinal_ex(ctx, pt + n, &fin) == 1
+         && n + fin == ct_len;
+    EVP_CIPHER_CTX_free(ctx);
+    if (!ok) {
+        ERR_clear_error();
+    }
+    return ok;
+}
+
+/* Feed the additional authenticated data, if any. */
+static int gcm_aad(EVP_CIPHER_CTX *ctx, const char *aad)
+{
+    int n;
+    size_t len = aad ? strlen(aad) : 0;
+
+    if (len == 0) {
+        return 1;
+    }
+    if (len > INT_MAX) {
+        return 0;
+    }
+    return EVP_CipherUpdate(ctx, NULL, &n, (const unsigned char *)aad,
+                            (int)len) == 1;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Comparison                                                              */
+/* ---------------------------------------------------------------------- */
+
+int zsso_crypto_equal(const void *a, const void *b, apr_size_t len)
+{
+    if (a == NULL || b == NULL) {
+        return 0;
+    }
+    return CRYPTO_memcmp(a, b, len) == 0;
+}
+
+int zsso_crypto_str_equal(const char *a, const char *b)
+{
+    size_t la, lb;
+
+    if (a == NULL || b == NULL) {
+        return 0;
+    }
+    /* The length is not secret (a cookie's length shows on the wire);
+     * the bytes are compared in constant time. */
+    la = strlen(a);
+    lb = strlen(b);
+    if (la != lb) {
+        return 0;
+    }
+    return CRYPTO_memcmp(a, b, la) == 0;
+}

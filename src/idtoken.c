@@ -1,0 +1,269 @@
+/*
+ * idtoken.c - the claim checks of an ID token whose signature jose.c has
+ * verified: OpenID Connect Core 1.0 section 3.1.3.7 steps 2 (iss),
+ * 3 to 5 (aud, azp), 9 (exp), 10 (iat), 11 (nonce), the nbf rule of
+ * RFC 7519 section 4.1.5 and the sub of section 2. Every check fails
+ * closed: a missing or mistyped claim never matches. Never logs.
+ */
+#include <string.h>
+
+#include <apr_tables.h>
+
+#include "crypto.h"
+#include "idtoken.h"
+
+/* A claim value shown in an error text is cut to this length. */
+#define PRINTABLE_MAX 64
+/* OpenID Connect Core section 2: sub is at most 255 ASCII characters. */
+#define SUB_MAX_LEN   255
+/* A day of leeway is already far more than clocks should disagree by. */
+#define MAX_SKEW      86400
+
+/* ---------------------------------------------------------------------- */
+/* Prototypes of the statics                                               */
+/* ---------------------------------------------------------------------- */
+
+static const char *printable(char buf[PRINTABLE_MAX + 1], const char *s);
+static zsso_status_t check_iss(const zsso_json_t *claims,
+                               const zsso_idtoken_expect_t *want,
+                               zsso_err_t *err);
+static zsso_status_t check_aud(const zsso_json_t *claims,
+                               const zsso_idtoken_expect_t *want,
+                               zsso_err_t *err);
+static zsso_status_t check_azp(const zsso_json_t *claims,
+                               const zsso_idtoken_expect_t *want,
+                               int aud_count, zsso_err_t *err);
+static zsso_status_t get_time(const zsso_json_t *claims, const char *name,
+                              apr_int64_t *out, zsso_err_t *err);
+static zsso_status_t check_times(const zsso_json_t *claims,
+                                 const zsso_idtoken_expect_t *want,
+                                 zsso_err_t *err);
+static zsso_status_t check_nonce(const zsso_json_t *claims,
+                                 const zsso_idtoken_expect_t *want,
+                                 zsso_err_t *err);
+static zsso_status_t check_sub(const zsso_json_t *claims, zsso_err_t *err);
+
+/* ---------------------------------------------------------------------- */
+/* The checks, in the order of section 3.1.3.7                             */
+/* ---------------------------------------------------------------------- */
+
+zsso_status_t zsso_idtoken_check(const zsso_json_t *claims,
+                                 const zsso_idtoken_expect_t *want,
+                                 zsso_err_t *err)
+{
+    zsso_status_t st;
+
+    if (claims == NULL || want == NULL) {
+        return zsso_err_set(err, ZSSO_EINVAL, "no ID token claims to check");
+    }
+    st = check_iss(claims, want, err);
+    if (st == ZSSO_OK) {
+        st = check_aud(claims, want, err);
+    }
+    if (st == ZSSO_OK) {
+        st = check_times(claims, want, err);
+    }
+    if (st == ZSSO_OK) {
+        st = check_nonce(claims, want, err);
+    }
+    if (st == ZSSO_OK) {
+        st = check_sub(claims, err);
+    }
+    return st;
+}
+
+/* Step 2: the issuer must exactly match the one discovery gave. */
+static zsso_status_t check_iss(const zsso_json_t *claims,
+                               const zsso_idtoken_expect_t *want,
+                               zsso_err_t *err)
+{
+    char shown[PRINTABLE_MAX + 1];
+    const char *iss;
+    zsso_status_t st = zsso_json_get_string(claims, "iss", &iss);
+
+    if (st == ZSSO_ENOENT) {
+        return zsso_err_set(err, ZSSO_ECLAIM, "iss missing");
+    }
+    if (st != ZSSO_OK) {
+        return zsso_err_set(err, ZSSO_ECLAIM, "iss is not a string");
+    }
+    if (want->issuer == NULL || strcmp(iss, want->issuer) != 0) {
+        return zsso_err_set(err, ZSSO_ECLAIM, "iss mismatch (got \"%s\")",
+                            printable(shown, iss));
+    }
+    return ZSSO_OK;
+}
+
+/* Step 3: aud, a string or an array of strings (RFC 7519 section 4.1.3),
+ * must contain our client ID; an empty array contains nothing. */
+static zsso_status_t check_aud(const zsso_json_t *claims,
+                               const zsso_idtoken_expect_t *want,
+                               zsso_err_t *err)
+{
+    apr_array_header_t *aud;
+    apr_pool_t *p;
+    zsso_status_t st;
+    int i, found = 0;
+
+    /* The array of pointers is scratch and the API passes no pool: an
+     * unmanaged pool with its own allocator shares no lock with any other
+     * thread, and goes before this function returns. */
+    if (apr_pool_create_unmanaged_ex(&p, NULL, NULL) != APR_SUCCESS) {
+        return zsso_err_set(err, ZSSO_ECRYPTO, "no memory to check aud");
+    }
+    st = zsso_json_get_strings(p, claims, "aud", &aud);
+    for (i = 0; st == ZSSO_OK && i < aud->nelts; i++) {
+        found |= want->client_id != NULL
+                 && strcmp(APR_ARRAY_IDX(aud, i, const char *),
+                           want->client_id) == 0;
+    }
+    i = (st == ZSSO_OK) ? aud->nelts : 0;
+    apr_pool_destroy(p);
+    if (st == ZSSO_ENOENT) {
+        return zsso_err_set(err, ZSSO_ECLAIM, "aud missing");
+    }
+    if (st != ZSSO_OK) {
+        return zsso_err_set(err, ZSSO_ECLAIM,
+                            "aud is not a string or an array of strings");
+    }
+    if (!found) {
+        return zsso_err_set(err, ZSSO_ECLAIM,
+                            "aud does not contain the client ID");
+    }
+    return check_azp(claims, want, i, err);
+}
+
+/* Steps 4 and 5: with several audiences an azp must say which party the
+ * token was issued to, and an azp that is present must be us. */
+static zsso_status_t check_azp(const zsso_json_t *claims,
+                               const zsso_idtoken_expect_t *want,
+                               int aud_count, zsso_err_t *err)
+{
+    const char *azp;
+    zsso_status_t st = zsso_json_get_string(claims, "azp", &azp);
+
+    if (st == ZSSO_ENOENT) {
+        if (aud_count > 1) {
+            return zsso_err_set(err, ZSSO_ECLAIM,
+                                "aud has several values and no azp");
+        }
+        return ZSSO_OK;
+    }
+    if (st != ZSSO_OK || want->client_id == NULL
+        || strcmp(azp, want->client_id) != 0) {
+        return zsso_err_set(err, ZSSO_ECLAIM, "azp mismatch");
+    }
+    return ZSSO_OK;
+}
+
+/* A NumericDate claim (RFC 7519 section 2); ZSSO_ENOENT when absent, and
+ * the error text set for any other failure. */
+static zsso_status_t get_time(const zsso_json_t *claims, const char *name,
+                              apr_int64_t *out, zsso_err_t *err)
+{
+    zsso_status_t st = zsso_json_get_int(claims, name, out);
+
+    if (st == ZSSO_OK || st == ZSSO_ENOENT) {
+        return st;
+    }
+    if (st == ZSSO_ELIMIT) {
+        return zsso_err_set(err, ZSSO_ECLAIM, "%s is out of range", name);
+    }
+    return zsso_err_set(err, ZSSO_ECLAIM, "%s is not a number", name);
+}
+
+/* Steps 9 and 10, and RFC 7519 section 4.1.5. The skew is leeway for
+ * clocks that disagree by a little: a negative one counts as none, and
+ * it is capped so that now + skew cannot overflow. */
+static zsso_status_t check_times(const zsso_json_t *claims,
+                                 const zsso_idtoken_expect_t *want,
+                                 zsso_err_t *err)
+{
+    apr_int64_t exp, iat, nbf, skew = want->skew;
+    zsso_status_t st;
+
+    skew = skew < 0 ? 0 : skew > MAX_SKEW ? MAX_SKEW : skew;
+    st = get_time(claims, "exp", &exp, err);
+    if (st != ZSSO_OK) {
+        return st == ZSSO_ENOENT
+               ? zsso_err_set(err, ZSSO_ECLAIM, "exp missing") : st;
+    }
+    /* "The current time MUST be before the time represented by exp." */
+    if (exp <= want->now - skew) {
+        return zsso_err_set(err, ZSSO_EEXPIRED, "token expired (exp)");
+    }
+    st = get_time(claims, "iat", &iat, err);
+    if (st != ZSSO_OK) {
+        return st == ZSSO_ENOENT
+               ? zsso_err_set(err, ZSSO_ECLAIM, "iat missing") : st;
+    }
+    if (iat > want->now + skew) {
+        return zsso_err_set(err, ZSSO_ECLAIM, "iat in the future");
+    }
+    st = get_time(claims, "nbf", &nbf, err);
+    if (st == ZSSO_ENOENT) {
+        return ZSSO_OK;
+    }
+    if (st != ZSSO_OK) {
+        return st;
+    }
+    if (nbf > want->now + skew) {
+        return zsso_err_set(err, ZSSO_ECLAIM, "nbf in the future");
+    }
+    return ZSSO_OK;
+}
+
+/* Step 11: the nonce must be the one this login sent, compared in
+ * constant time; its value never goes into the error text. */
+static zsso_status_t check_nonce(const zsso_json_t *claims,
+                                 const zsso_idtoken_expect_t *want,
+                                 zsso_err_t *err)
+{
+    const char *nonce;
+    zsso_status_t st = zsso_json_get_string(claims, "nonce", &nonce);
+
+    if (st == ZSSO_ENOENT) {
+        return zsso_err_set(err, ZSSO_ECLAIM, "nonce missing");
+    }
+    if (st != ZSSO_OK || !zsso_crypto_str_equal(nonce, want->nonce)) {
+        return zsso_err_set(err, ZSSO_ECLAIM, "nonce mismatch");
+    }
+    return ZSSO_OK;
+}
+
+/* Section 2: sub is required, a non-empty string of at most 255 chars. */
+static zsso_status_t check_sub(const zsso_json_t *claims, zsso_err_t *err)
+{
+    const char *sub;
+    zsso_status_t st = zsso_json_get_string(claims, "sub", &sub);
+
+    if (st == ZSSO_EINVAL) {
+        return zsso_err_set(err, ZSSO_ECLAIM, "sub is not a string");
+    }
+    if (st != ZSSO_OK || sub[0] == '\0') {
+        return zsso_err_set(err, ZSSO_ECLAIM, "sub missing");
+    }
+    if (strlen(sub) > SUB_MAX_LEN) {
+        return zsso_err_set(err, ZSSO_ECLAIM, "sub too long");
+    }
+    return ZSSO_OK;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Helpers                                                                 */
+/* ---------------------------------------------------------------------- */
+
+/* A claim value fit for an error text: cut short and with every byte
+ * outside printable ASCII shown as '?', so it cannot forge a log line. */
+static const char *printable(char buf[PRINTABLE_MAX + 1], const char *s)
+{
+    size_t i;
+    unsigned char c;
+
+    for (i = 0; s[i] != '\0' && i < PRINTABLE_MAX; i++) {
+        c = (unsigned char)s[i];
+        buf[i] = (c < 0x20 || c >= 0x7f) ? '?' : (char)c;
+    }
+    buf[i] = '\0';
+    return buf;
+}
