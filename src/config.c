@@ -20,7 +20,7 @@
 /* create and merge                                                   */
 /* ------------------------------------------------------------------ */
 
-static const char *base_of(apr_pool_t *p, const char *path)
+const char *zsso_config_base_of(apr_pool_t *p, const char *path)
 {
     apr_size_t n;
 
@@ -68,8 +68,8 @@ void *zsso_config_merge_dir(apr_pool_t *p, void *basev, void *addv)
     dc->path = add->path;
     /* The endpoints stay under the outermost protected location unless
      * this section brings its own connection or redirect URI. */
-    if (add->base_here || base->base == NULL) {
-        dc->base = add->base ? add->base : base_of(p, add->path);
+    if (add->base && (add->base_here || base->base == NULL)) {
+        dc->base = add->base;
     }
     else {
         dc->base = base->base;
@@ -286,7 +286,7 @@ static const char *set_domain(cmd_parms *cmd, void *mconf, const char *arg)
     }
     dc->domain = h;
     dc->issuer = issuer_of(cmd->pool, dc);
-    dc->base_here = 1;
+    dc->base_here = cmd->path != NULL;
     return NULL;
 }
 
@@ -315,7 +315,7 @@ static const char *set_auth_server(cmd_parms *cmd, void *mconf,
     }
     dc->auth_server = arg;
     dc->issuer = issuer_of(cmd->pool, dc);
-    dc->base_here = 1;
+    dc->base_here = cmd->path != NULL;
     return NULL;
 }
 
@@ -329,7 +329,7 @@ static const char *set_client_id(cmd_parms *cmd, void *mconf,
                "(letters, digits, _ - . ~)";
     }
     dc->client_id = arg;
-    dc->base_here = 1;
+    dc->base_here = cmd->path != NULL;
     return NULL;
 }
 
@@ -396,7 +396,7 @@ static const char *set_redirect_uri(cmd_parms *cmd, void *mconf,
                "or an absolute http(s) URL with a path";
     }
     dc->redirect_uri = arg;
-    dc->base_here = 1;
+    dc->base_here = cmd->path != NULL;
     return NULL;
 }
 

@@ -27,7 +27,10 @@ typedef struct {
  * so one server can front several Okta organisations. */
 typedef struct {
     const char *path;          /* the section this record was made for */
-    const char *base;          /* URL path under which our endpoints live */
+    const char *base;          /* URL path under which our endpoints live:
+                                * set at start-up on the <Location>
+                                * records that protect or carry a
+                                * connection (src/startup.c) */
     const char *domain;        /* ZSSOOktaDomain, host[:port] */
     const char *auth_server;   /* ZSSOAuthServer */
     const char *issuer;        /* derived: https://domain[/oauth2/id] */
@@ -80,6 +83,9 @@ int zsso_config_session_age(const zsso_dir_conf_t *dc);
 const char *zsso_config_scope(const zsso_dir_conf_t *dc);
 const char *zsso_config_user_claim(const zsso_dir_conf_t *dc);
 const char *zsso_config_default_role(const zsso_dir_conf_t *dc);
+
+/* A <Location> path as a base: without its trailing slashes. */
+const char *zsso_config_base_of(apr_pool_t *p, const char *path);
 
 /* The path part of the redirect URI (what the callback matches on), and
  * the endpoint paths under the base. */

@@ -57,6 +57,7 @@ void zsso_identity_apply(request_rec *r, const zsso_identity_t *id)
     apr_table_t *env = r->subprocess_env;
 
     r->user = (char *)id->user;
+    r->ap_auth_type = (char *)ZSSO_AUTH_TYPE;     /* AUTH_TYPE for CGI */
     apr_table_setn(env, "ZSSO_USER", id->user);
     apr_table_setn(env, "ZSSO_ROLE", id->role);
     apr_table_setn(env, "ZSSO_EMAIL", id->email);

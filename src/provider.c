@@ -339,8 +339,7 @@ zsso_status_t zsso_provider_verify(request_rec *r, const zsso_dir_conf_t *dc,
     pv = provider_get(reg, dc->issuer);
     ks = keys_acquire(pv);
     if (ks == NULL) {
-        pv->keys_tried = apr_time_now();    /* the first fetch counts */
-        refetch = 1;
+        refetch = 1;    /* the first fetch; only unknown-kid ones are capped */
     }
     else {
         stale = apr_time_now() - pv->keys_at

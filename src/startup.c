@@ -125,6 +125,44 @@ static apr_array_header_t *protected_sections(apr_pool_t *p, server_rec *s)
     return out;
 }
 
+/* The base of a protected location is its own path; a <Location> with a
+ * connection or redirect URI of its own also gets one. Every other record
+ * (<Directory>, an unrelated <Location />) has none, so a protected
+ * location never inherits a foreign path as its base. */
+static void mark_bases(apr_pool_t *p, server_rec *main_s,
+                       const apr_array_header_t *secs)
+{
+    for (server_rec *s = main_s; s; s = s->next) {
+        core_server_config *core = ap_get_core_module_config(
+                                       s->module_config);
+        ap_conf_vector_t **v = (ap_conf_vector_t **)core->sec_url->elts;
+
+        for (int i = 0; i < core->sec_url->nelts; i++) {
+            core_dir_config *cd = ap_get_core_module_config(v[i]);
+            zsso_dir_conf_t *dc = ap_get_module_config(v[i], &zsso_module);
+            int mine = dc && dc->base_here;
+
+            for (int j = 0; !mine && j < secs->nelts; j++) {
+                const section_t *e = &APR_ARRAY_IDX(secs, j, section_t);
+
+                mine = e->path && cd->d && strcmp(e->path, cd->d) == 0;
+            }
+            if (!mine || cd->d == NULL || cd->r != NULL) {
+                continue;
+            }
+            /* httpd makes a module's record for a section only when one of
+             * its directives appears there; "AuthType zsso" is not ours. */
+            if (dc == NULL) {
+                dc = zsso_config_create_dir(p, cd->d);
+                ap_set_module_config(v[i], &zsso_module, dc);
+            }
+            if (dc->base == NULL) {
+                dc->base = zsso_config_base_of(p, cd->d);
+            }
+        }
+    }
+}
+
 static const char *missing(const zsso_dir_conf_t *dc)
 {
     if (dc->domain == NULL) {
@@ -143,6 +181,8 @@ int zsso_startup_check(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s)
 {
     apr_array_header_t *secs = protected_sections(ptemp, s);
     int rv = OK;
+
+    mark_bases(pconf, s, secs);
 
     for (int i = 0; i < secs->nelts; i++) {
         const section_t *e = &APR_ARRAY_IDX(secs, i, section_t);

@@ -64,6 +64,7 @@ const MODES = new Set([
 const rsaKey = () => crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
 const key1 = rsaKey();
 const key2 = rsaKey();
+const ps1 = rsaKey();  // published for PS256 only, as a JWK's alg binds it
 const rogue = rsaKey(); // never published (unknown-kid)
 const ec1 = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
 
@@ -71,6 +72,7 @@ const publicJwk = (pair, extra) => ({ ...pair.publicKey.export({ format: 'jwk' }
 const JWK_KEY1 = publicJwk(key1, { kid: 'key1', use: 'sig', alg: 'RS256' });
 const JWK_EC1 = publicJwk(ec1, { kid: 'ec1', use: 'sig', alg: 'ES256' });
 const JWK_KEY2 = publicJwk(key2, { kid: 'key2', use: 'sig', alg: 'RS256' });
+const JWK_PS1 = publicJwk(ps1, { kid: 'ps1', use: 'sig', alg: 'PS256' });
 // hs256-pubkey: the HMAC key is exactly these bytes (SPKI PEM, with its
 // trailing newline), the classic RS256→HS256 confusion.
 const KEY1_PUBLIC_PEM = key1.publicKey.export({ type: 'spki', format: 'pem' });
@@ -78,7 +80,7 @@ const KEY1_PUBLIC_PEM = key1.publicKey.export({ type: 'spki', format: 'pem' });
 let key2Published = false;
 
 function jwks() {
-  const keys = [JWK_KEY1, JWK_EC1];
+  const keys = [JWK_KEY1, JWK_EC1, JWK_PS1];
   if (key2Published) keys.push(JWK_KEY2);
   return { keys };
 }
@@ -215,8 +217,8 @@ function idToken(mode, issuer, clientId, nonce) {
 
   switch (mode) {
     case 'ps256':
-      header = { alg: 'PS256', kid: 'key1', typ: 'JWT' };
-      signer = ps256(key1.privateKey);
+      header = { alg: 'PS256', kid: 'ps1', typ: 'JWT' };
+      signer = ps256(ps1.privateKey);
       break;
     case 'es256':
       header = { alg: 'ES256', kid: 'ec1', typ: 'JWT' };
