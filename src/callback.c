@@ -43,17 +43,10 @@ static int try_again(request_rec *r, const zsso_dir_conf_t *dc, int status,
 /* the provider said no                                               */
 /* ------------------------------------------------------------------ */
 
-/* Provider text goes to the log: no control characters in it. */
+/* Provider text goes to the log: printable ASCII only, cut short. */
 static const char *loggable(apr_pool_t *p, const char *s)
 {
-    char *c = apr_pstrdup(p, s ? s : "");
-
-    for (char *q = c; *q; q++) {
-        if ((unsigned char)*q < 0x20 || *q == 0x7f || *q == '"') {
-            *q = '?';
-        }
-    }
-    return c;
+    return zsso_printable(apr_palloc(p, 201), 201, s);
 }
 
 static int provider_error(request_rec *r, const zsso_dir_conf_t *dc,
@@ -64,7 +57,7 @@ static int provider_error(request_rec *r, const zsso_dir_conf_t *dc,
     zsso_query_get(r->pool, r->args, "error_description", &desc);
     ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, ZSSO_LOGNO(00201)
                   "provider refused the sign-in: error=%.64s "
-                  "description=\"%.200s\" (ref %s)",
+                  "description=\"%s\" (ref %s)",
                   loggable(r->pool, error), loggable(r->pool, desc), ref);
     /* Okta sends access_denied to a user the app is not assigned to. */
     if (strcmp(error, "access_denied") == 0) {

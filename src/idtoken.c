@@ -11,6 +11,7 @@
 
 #include "crypto.h"
 #include "idtoken.h"
+#include "util.h"
 
 /* A claim value shown in an error text is cut to this length. */
 #define PRINTABLE_MAX 64
@@ -23,7 +24,6 @@
 /* Prototypes of the statics                                               */
 /* ---------------------------------------------------------------------- */
 
-static const char *printable(char buf[PRINTABLE_MAX + 1], const char *s);
 static zsso_status_t check_iss(const zsso_json_t *claims,
                                const zsso_idtoken_expect_t *want,
                                zsso_err_t *err);
@@ -89,7 +89,7 @@ static zsso_status_t check_iss(const zsso_json_t *claims,
     }
     if (want->issuer == NULL || strcmp(iss, want->issuer) != 0) {
         return zsso_err_set(err, ZSSO_ECLAIM, "iss mismatch (got \"%s\")",
-                            printable(shown, iss));
+                            zsso_printable(shown, sizeof(shown), iss));
     }
     return ZSSO_OK;
 }
@@ -247,23 +247,4 @@ static zsso_status_t check_sub(const zsso_json_t *claims, zsso_err_t *err)
         return zsso_err_set(err, ZSSO_ECLAIM, "sub too long");
     }
     return ZSSO_OK;
-}
-
-/* ---------------------------------------------------------------------- */
-/* Helpers                                                                 */
-/* ---------------------------------------------------------------------- */
-
-/* A claim value fit for an error text: cut short and with every byte
- * outside printable ASCII shown as '?', so it cannot forge a log line. */
-static const char *printable(char buf[PRINTABLE_MAX + 1], const char *s)
-{
-    size_t i;
-    unsigned char c;
-
-    for (i = 0; s[i] != '\0' && i < PRINTABLE_MAX; i++) {
-        c = (unsigned char)s[i];
-        buf[i] = (c < 0x20 || c >= 0x7f) ? '?' : (char)c;
-    }
-    buf[i] = '\0';
-    return buf;
 }

@@ -76,7 +76,6 @@ struct zsso_jwks {
 /* ---------------------------------------------------------------------- */
 
 static const alg_t *find_alg(const char *name);
-static const char *printable(char buf[PRINTABLE_MAX + 1], const char *s);
 static apr_status_t jwks_cleanup(void *data);
 static int jwk_parse(apr_pool_t *p, apr_pool_t *tmp, const zsso_json_t *jwk,
                      jwk_t *out);
@@ -117,22 +116,6 @@ static const alg_t *find_alg(const char *name)
         }
     }
     return NULL;
-}
-
-/* A value from an untrusted document, fit for an error text: cut short
- * and with every byte outside printable ASCII shown as '?', so that it
- * cannot forge a log line. */
-static const char *printable(char buf[PRINTABLE_MAX + 1], const char *s)
-{
-    size_t i;
-    unsigned char c;
-
-    for (i = 0; s[i] != '\0' && i < PRINTABLE_MAX; i++) {
-        c = (unsigned char)s[i];
-        buf[i] = (c < 0x20 || c >= 0x7f) ? '?' : (char)c;
-    }
-    buf[i] = '\0';
-    return buf;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -462,7 +445,7 @@ static zsso_status_t jws_check_header(zsso_jws_t *jws, zsso_err_t *err)
     }
     if (find_alg(jws->alg) == NULL) {
         return zsso_err_set(err, ZSSO_EALG, "alg \"%s\" is not allowed",
-                            printable(shown, jws->alg));
+                            zsso_printable(shown, sizeof(shown), jws->alg));
     }
     st = zsso_json_get_string(jws->header, "kid", &jws->kid);
     if (st == ZSSO_EINVAL) {
@@ -533,7 +516,7 @@ static zsso_status_t find_key(const zsso_jws_t *jws, const zsso_jwks_t *keys,
         }
     }
     return zsso_err_set(err, ZSSO_ENOKEY, "no key for kid \"%s\"",
-                        printable(shown, jws->kid));
+                        zsso_printable(shown, sizeof(shown), jws->kid));
 }
 
 /* RFC 7518 sections 3.3 to 3.5: RS256 and PS256 need an RSA key, ES256 a

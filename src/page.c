@@ -28,14 +28,9 @@ const char *zsso_page_ref(request_rec *r)
  * httpd labels error pages iso-8859-1. */
 static const char *text(apr_pool_t *p, const char *s)
 {
-    char *c = apr_pstrdup(p, s ? s : "");
+    apr_size_t n = s ? strlen(s) + 1 : 1;
 
-    for (char *q = c; *q; q++) {
-        if ((unsigned char)*q >= 0x7f || (unsigned char)*q < 0x20) {
-            *q = '?';
-        }
-    }
-    return zsso_html_escape(p, c);
+    return zsso_html_escape(p, zsso_printable(apr_palloc(p, n), n, s));
 }
 
 static const char *document(apr_pool_t *p, const char *title,

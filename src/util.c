@@ -474,3 +474,16 @@ char *zsso_html_escape(apr_pool_t *p, const char *s)
     *o = '\0';
     return out;
 }
+
+const char *zsso_printable(char *buf, apr_size_t size, const char *s)
+{
+    apr_size_t i;
+    unsigned char c;
+
+    for (i = 0; s && s[i] != '\0' && i + 1 < size; i++) {
+        c = (unsigned char)s[i];
+        buf[i] = (c < 0x20 || c >= 0x7f) ? '?' : (char)c;
+    }
+    buf[i] = '\0';
+    return buf;
+}

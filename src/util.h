@@ -51,6 +51,11 @@ zsso_status_t zsso_cookie_parse(apr_pool_t *p, const char *header,
  * is refused. */
 int zsso_return_path_ok(const char *path);
 
+/* Copy s into buf (size bytes, at least 1) for an error text or a log
+ * line: cut to size - 1 bytes and every byte outside printable ASCII shown
+ * as '?', so an untrusted value cannot forge a line. Returns buf. */
+const char *zsso_printable(char *buf, apr_size_t size, const char *s);
+
 /* Escape &, <, >, " and ' for HTML text and attribute values. */
 char *zsso_html_escape(apr_pool_t *p, const char *s);
 

@@ -398,6 +398,18 @@ END_TEST
 /* HTML                                                                    */
 /* ---------------------------------------------------------------------- */
 
+START_TEST(printable_cuts_and_masks)
+{
+    char buf[8];
+
+    ck_assert_str_eq(zsso_printable(buf, sizeof(buf), "a\r\nb\x7f\xc3\xa9z"),
+                     "a??b???");
+    ck_assert_str_eq(zsso_printable(buf, sizeof(buf), "abc"), "abc");
+    ck_assert_str_eq(zsso_printable(buf, 1, "abc"), "");
+    ck_assert_str_eq(zsso_printable(buf, sizeof(buf), NULL), "");
+}
+END_TEST
+
 START_TEST(html_escape_five)
 {
     ck_assert_str_eq(zsso_html_escape(t_pool, "<a href=\"x\">'&'</a>"),
@@ -447,6 +459,7 @@ Suite *zsso_util_suite(void)
     tcase_add_loop_test(path, return_path_refused, 0, N(paths_refused));
     tcase_add_test(path, return_path_null);
     tcase_add_test(html, html_escape_five);
+    tcase_add_test(html, printable_cuts_and_masks);
     suite_add_tcase(s, b64);
     suite_add_tcase(s, url);
     suite_add_tcase(s, query);
