@@ -240,7 +240,9 @@ static int exchange(request_rec *r, const zsso_dir_conf_t *dc,
     tok = token_response(r, &resp, &err);
     if (tok == NULL || zsso_json_get_string(tok, "id_token", &compact)
                        != ZSSO_OK) {
-        int bad_gw = tok == NULL && err.status == ZSSO_EINVAL;
+        /* Not JSON, or no id_token: the provider is broken (502); an
+         * OAuth error such as invalid_grant is this sign-in's (401). */
+        int bad_gw = tok != NULL || err.status == ZSSO_EINVAL;
 
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, ZSSO_LOGNO(00203)
                       "token response refused: %s (ref %s)",

@@ -39,8 +39,8 @@ my %refused = (
 # mode => the statuses allowed for a provider that answers nonsense.
 my %broken = (
     'token-500'   => [502],
-    'html-token'  => [502, 401],
-    'no-id-token' => [401, 502],
+    'html-token'  => [502],
+    'no-id-token' => [502],
 );
 
 plan tests => 6 * @good + 2 + 3 + 4 * keys(%refused) + 3 * keys(%broken)
@@ -151,11 +151,10 @@ for my $mode (sort keys %broken) {
     my @lines = zsso_lines(error_log_since($offset));
     t_debug('unreachable: ' . dump_res($res));
     t_debug("unreachable log: $_") for @lines;
-    ok t_cmp($res->code == 502 || is_provider_redirect($res, 9), 1,
-             'unreachable provider: 502 or a redirect to it (got '
-             . $res->code . ')');
-    ok t_cmp($res->code != 502 || @lines > 0, 1,
-             '... a 502 is logged, tagged');
+    ok t_cmp($res->code, 502,
+             'unreachable provider: 502 at once, no redirect');
+    ok t_cmp(scalar(grep { /ZSSO00101/ } @lines), 1,
+             '... one tagged line says discovery failed');
 }
 
 # ------------------------------------------------------------ JWKS refetch
@@ -171,9 +170,9 @@ for my $mode (sort keys %broken) {
     t_debug("jwks_fetches: $s0 -> $s1 -> $s2");
     ok t_cmp($res1->code, 401, 'unknown-kid, first login: 401');
     ok t_cmp($res2->code, 401, 'unknown-kid, second login: 401');
-    ok t_cmp($s2 - $s1 <= 1, 1,
-             'the second unknown kid costs at most one JWKS fetch '
-             . "($s1 -> $s2)");
+    ok t_cmp($s2 - $s0 <= 1, 1,
+             'two unknown kids in a row cost at most one JWKS fetch '
+             . "($s0 -> $s1 -> $s2)");
 }
 
 # ------------------------------------------------------------ custom servers
@@ -192,8 +191,8 @@ for my $mode (sort keys %broken) {
     my ($res, $hops) = visit('/as/badissuer/env');
     my @lines = zsso_lines(error_log_since($offset));
     t_debug("badissuer log: $_") for @lines;
-    ok t_cmp($res->code, qr/^(?:502|401)$/,
-             'a discovery document naming another issuer: 502 or 401');
+    ok t_cmp($res->code, 502,
+             'a discovery document naming another issuer: 502');
     ok t_cmp(scalar(grep { /^zsso_session=/ } set_cookie_headers($hops)), 0,
              '... no session cookie');
     ok t_cmp(scalar(grep { /issuer/i } @lines) > 0, 1,
