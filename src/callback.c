@@ -216,16 +216,17 @@ static zsso_status_t session_from(request_rec *r, const zsso_dir_conf_t *dc,
 /* the steps                                                          */
 /* ------------------------------------------------------------------ */
 
-static int exchange(request_rec *r, const zsso_dir_conf_t *dc,
-                    const zsso_state_t *st, const char *code)
+/* Code → token response → the ID token in compact form. Returns OK, or
+ * the HTTP status of the page already prepared. */
+static int obtain_id_token(request_rec *r, const zsso_dir_conf_t *dc,
+                           const zsso_state_t *st, const char *code,
+                           const char *ref, const char **compact)
 {
-    const char *ref = zsso_page_ref(r), *compact = NULL;
     zsso_metadata_t m;
     zsso_http_resp_t resp;
     zsso_json_t *tok;
-    zsso_jws_t *jws = NULL;
-    zsso_session_t s = { 0 };
     zsso_err_t err;
+    int bad_gw;
 
     zsso_err_clear(&err);
     if (zsso_provider_metadata(r, dc, &m, &err) != ZSSO_OK
@@ -238,22 +239,34 @@ static int exchange(request_rec *r, const zsso_dir_conf_t *dc,
                          "in a moment.");
     }
     tok = token_response(r, &resp, &err);
-    if (tok == NULL || zsso_json_get_string(tok, "id_token", &compact)
-                       != ZSSO_OK) {
-        /* Not JSON, or no id_token: the provider is broken (502); an
-         * OAuth error such as invalid_grant is this sign-in's (401). */
-        int bad_gw = tok != NULL || err.status == ZSSO_EINVAL;
-
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, ZSSO_LOGNO(00203)
-                      "token response refused: %s (ref %s)",
-                      tok ? "no id_token in the token response" : err.text,
-                      ref);
-        return try_again(r, dc, bad_gw ? HTTP_BAD_GATEWAY
-                                       : HTTP_UNAUTHORIZED, ref,
-                         "Sign-in failed", "Okta's answer to the sign-in "
-                         "could not be used. Try again; if it keeps "
-                         "happening, tell your administrator.");
+    if (tok && zsso_json_get_string(tok, "id_token", compact) == ZSSO_OK) {
+        return OK;
     }
+    /* Not JSON, or no id_token: the provider is broken (502); an OAuth
+     * error such as invalid_grant belongs to this sign-in (401). */
+    bad_gw = tok != NULL || err.status == ZSSO_EINVAL;
+    ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, ZSSO_LOGNO(00203)
+                  "token response refused: %s (ref %s)",
+                  tok ? "no id_token in the token response" : err.text, ref);
+    return try_again(r, dc, bad_gw ? HTTP_BAD_GATEWAY : HTTP_UNAUTHORIZED,
+                     ref, "Sign-in failed", "Okta's answer to the sign-in "
+                     "could not be used. Try again; if it keeps happening, "
+                     "tell your administrator.");
+}
+
+static int exchange(request_rec *r, const zsso_dir_conf_t *dc,
+                    const zsso_state_t *st, const char *code)
+{
+    const char *ref = zsso_page_ref(r), *compact = NULL;
+    zsso_jws_t *jws = NULL;
+    zsso_session_t s = { 0 };
+    zsso_err_t err;
+    int rv = obtain_id_token(r, dc, st, code, ref, &compact);
+
+    if (rv != OK) {
+        return rv;
+    }
+    zsso_err_clear(&err);
     if (check_id_token(r, dc, st, compact, &jws, &err) != ZSSO_OK
         || session_from(r, dc, jws, compact, &s, &err) != ZSSO_OK) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, ZSSO_LOGNO(00204)
@@ -275,9 +288,9 @@ static int exchange(request_rec *r, const zsso_dir_conf_t *dc,
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, ZSSO_LOGNO(00206)
                   "signed in: user %s sub %s issuer %s", s.user, s.sub,
                   s.issuer);
-    apr_table_setn(r->headers_out, "Location",
-                   ap_construct_url(r->pool, zsso_return_path_ok(st->return_to)
-                                    ? st->return_to : "/", r));
+    apr_table_setn(r->headers_out, "Location", ap_construct_url(r->pool,
+                   zsso_return_path_ok(st->return_to) ? st->return_to : "/",
+                   r));
     apr_table_setn(r->err_headers_out, "Cache-Control", "no-store");
     return HTTP_MOVED_TEMPORARILY;
 }
