@@ -326,6 +326,36 @@ static int may_refetch(provider_t *pv)
     return 1;
 }
 
+/* An unknown kid: the provider may have rotated its keys (Okta does, and
+ * publishes the new key first). Fetch again, rate-limited, so that a flood
+ * of made-up kids costs at most one fetch per interval. */
+static zsso_status_t verify_after_rotation(request_rec *r,
+                                           const zsso_dir_conf_t *dc,
+                                           provider_t *pv,
+                                           const zsso_jws_t *jws,
+                                           zsso_err_t *err)
+{
+    zsso_registry_t *reg = registry_of(r);
+    keyset_t *ks;
+    zsso_status_t st;
+    int refetch;
+
+    apr_thread_mutex_lock(reg->mu);
+    refetch = may_refetch(pv);
+    apr_thread_mutex_unlock(reg->mu);
+    if (!refetch) {
+        return err->status;
+    }
+    zsso_err_clear(err);
+    ks = keys_fetch(r, dc, pv, err);
+    if (ks == NULL) {
+        return err->status;
+    }
+    st = zsso_jws_verify(jws, ks->jwks, err);
+    keys_release(reg, ks);
+    return st;
+}
+
 zsso_status_t zsso_provider_verify(request_rec *r, const zsso_dir_conf_t *dc,
                                    const zsso_jws_t *jws, zsso_err_t *err)
 {
@@ -364,27 +394,7 @@ zsso_status_t zsso_provider_verify(request_rec *r, const zsso_dir_conf_t *dc,
     }
 
     st = zsso_jws_verify(jws, ks->jwks, err);
-    if (st != ZSSO_ENOKEY) {
-        keys_release(reg, ks);
-        return st;
-    }
-
-    /* An unknown kid: the provider may have rotated its keys (Okta does,
-     * and publishes the new key first). Fetch again, rate-limited, so a
-     * flood of made-up kids costs at most one fetch per interval. */
-    apr_thread_mutex_lock(reg->mu);
-    refetch = may_refetch(pv);
-    apr_thread_mutex_unlock(reg->mu);
     keys_release(reg, ks);
-    if (!refetch) {
-        return st;
-    }
-    zsso_err_clear(err);
-    ks = keys_fetch(r, dc, pv, err);
-    if (ks == NULL) {
-        return err->status;
-    }
-    st = zsso_jws_verify(jws, ks->jwks, err);
-    keys_release(reg, ks);
-    return st;
+    return st == ZSSO_ENOKEY ? verify_after_rotation(r, dc, pv, jws, err)
+                             : st;
 }
