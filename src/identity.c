@@ -56,6 +56,8 @@ void zsso_identity_apply(request_rec *r, const zsso_identity_t *id)
 {
     apr_table_t *env = r->subprocess_env;
 
+    /* XXX(ZI-3): the module's own cookies stay in the Cookie header the
+     * application receives. */
     r->user = (char *)id->user;
     r->ap_auth_type = (char *)ZSSO_AUTH_TYPE;     /* AUTH_TYPE for CGI */
     apr_table_setn(env, "ZSSO_USER", id->user);

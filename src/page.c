@@ -24,6 +24,8 @@ const char *zsso_page_ref(request_rec *r)
     return zsso_b64url_encode(r->pool, b, sizeof(b));
 }
 
+/* XXX(ZI-5): non-ASCII is shown as '?' because httpd labels error pages
+ * iso-8859-1. */
 /* Plain text to HTML: escaped, and bytes outside ASCII shown as '?' since
  * httpd labels error pages iso-8859-1. */
 static const char *text(apr_pool_t *p, const char *s)

@@ -188,6 +188,8 @@ int zsso_startup_check(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s)
         const section_t *e = &APR_ARRAY_IDX(secs, i, section_t);
         const char *need;
 
+        /* XXX(ZI-2): only <Location> has the URL path the endpoints need;
+         * <Directory>, <Files> and .htaccess protection is refused. */
         if (e->path == NULL) {
             ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, s,
                          ZSSO_LOGNO(00001) "AuthType zsso at %s:%d: use it "

@@ -189,6 +189,8 @@ static zsso_status_t mark_used(request_rec *r, const zsso_state_t *st,
     unsigned int len = sizeof(buf);
     apr_status_t rv = zsso_cache_get(r, key, buf, &len);
 
+    /* XXX(ZI-4): get-then-put, not atomic: two callbacks with the same
+     * state at the same moment on two workers could both pass. */
     if (rv == APR_SUCCESS) {
         return zsso_err_set(err, ZSSO_EDUP, "login state already used");
     }

@@ -1,6 +1,7 @@
 # The documentation keeps up with the code: every directive in the command
 # table has its entry in docs/directives.md, and every log tag the code
-# writes is registered in docs/log-tags.md.
+# writes is registered in docs/log-tags.md, and every XXX(ZI-n) mark in
+# the code is listed in docs/KNOWN_ISSUES.md.
 use strict;
 use warnings FATAL => 'all';
 
@@ -32,7 +33,11 @@ my %tags = map { $_ => 1 }
            map { /ZSSO_LOGNO\((\d{5})\)/g } values %src;
 my $registry = slurp('docs', 'log-tags.md');
 
-plan tests => 2 + @directives + keys %tags;
+# Every shortcoming marked in the code is listed, by number.
+my %marks = map { $_ => 1 } map { /XXX\((ZI-\d+)\)/g } values %src;
+my $known = slurp('docs', 'KNOWN_ISSUES.md');
+
+plan tests => 2 + @directives + keys(%tags) + keys(%marks);
 
 ok t_cmp(scalar @directives >= 10, 1, 'directives found in src/config.c');
 ok t_cmp(scalar keys %tags >= 10, 1, 'log tags found in the sources');
@@ -43,4 +48,8 @@ for my $d (@directives) {
 for my $t (sort keys %tags) {
     ok t_cmp($registry =~ /\| ZSSO$t \|/ ? 1 : 0, 1,
              "docs/log-tags.md registers ZSSO$t");
+}
+for my $m (sort keys %marks) {
+    ok t_cmp($known =~ /^## \Q$m\E:/m ? 1 : 0, 1,
+             "docs/KNOWN_ISSUES.md lists $m");
 }
