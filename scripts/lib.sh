@@ -75,16 +75,22 @@ npm_install() {
     cp package-lock.json node_modules/.zsso-lock-stamp
 }
 
-# build_module: autotools build of .libs/mod_zsso.so.
+# build_module: autotools build of .libs/mod_zsso.so; ZSSO_CONFIGURE_FLAGS
+# (e.g. --enable-sanitizers) are passed to configure, and a change of them
+# reconfigures and rebuilds.
 build_module() {
-    local jobs
+    local jobs flags=${ZSSO_CONFIGURE_FLAGS:-}
     jobs=$(nproc 2>/dev/null || echo 2)
     if [ ! -x configure ] || [ configure.ac -nt configure ] \
         || [ Makefile.am -nt configure ]; then
         ./autogen.sh
     fi
-    if [ ! -f Makefile ] || [ configure -nt Makefile ]; then
-        ./configure --with-apxs=/usr/bin/apxs
+    if [ ! -f Makefile ] || [ configure -nt Makefile ] \
+        || [ "$(cat .configure-flags 2>/dev/null)" != "$flags" ]; then
+        # shellcheck disable=SC2086  # flags are words
+        ./configure --with-apxs=/usr/bin/apxs $flags
+        printf '%s' "$flags" >.configure-flags
+        make clean >/dev/null
     fi
     make -j"$jobs"
     [ -f .libs/mod_zsso.so ] || die "build did not produce .libs/mod_zsso.so"

@@ -115,6 +115,9 @@ section "node modules (npm ci)"
 npm_install
 
 section "build"
+if [ "${ZSSO_SANITIZE:-0}" = 1 ]; then
+    export ZSSO_CONFIGURE_FLAGS=--enable-sanitizers
+fi
 build_module
 
 section "unit tests (make check)"
@@ -157,9 +160,33 @@ install -m 0755 t/TEST.PL t/TEST
 stop_httpd
 t/TEST -clean >/dev/null 2>&1 || true
 suite_status=0
-timeout "$SUITE_TIMEOUT" t/TEST -apxs "$APXS" -httpd "$HTTPD" \
+# ZSSO_SANITIZE=1: the module was built with ASan and UBSan; httpd is not,
+# so httpd (only: the browser and the providers stay as they are) starts
+# through a wrapper that preloads the sanitizer runtimes.
+httpd_bin=$HTTPD
+if [ "${ZSSO_SANITIZE:-0}" = 1 ]; then
+    rm -f t/logs/sanitizer.*
+    httpd_bin=$RUN/httpd-sanitized
+    cat >"$httpd_bin" <<EOF
+#!/bin/sh
+export LD_PRELOAD="$(gcc -print-file-name=libasan.so):$(gcc \
+    -print-file-name=libubsan.so)"
+export ASAN_OPTIONS="detect_leaks=0:log_path=$TOP/t/logs/sanitizer"
+export UBSAN_OPTIONS="print_stacktrace=1:log_path=$TOP/t/logs/sanitizer"
+exec "$HTTPD" "\$@"
+EOF
+    chmod 0755 "$httpd_bin"
+    ZSSO_TEST_HTTPD=$httpd_bin    # the configtest runs of 01_startup.t
+fi
+timeout "$SUITE_TIMEOUT" t/TEST -apxs "$APXS" -httpd "$httpd_bin" \
     -httpd_conf "$HTTPD_CONF" "$@" 2>&1 | tee "$RUN/suite.out" \
     || suite_status=${PIPESTATUS[0]}
+if [ "${ZSSO_SANITIZE:-0}" = 1 ] && ls t/logs/sanitizer.* >/dev/null 2>&1
+then
+    section "sanitizer reports"
+    cat t/logs/sanitizer.*
+    suite_status=1
+fi
 if [ "$suite_status" -ne 0 ]; then
     section "after a failure: the ZSSO lines and the end of t/logs/error_log"
     if [ -f t/logs/error_log ]; then
