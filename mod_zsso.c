@@ -32,29 +32,43 @@ static int zsso_check_config(apr_pool_t *pconf, apr_pool_t *plog,
     return zsso_startup_check(pconf, ptemp, s);
 }
 
-/* Cookie and session keys: from ZSSOCryptoPassphrase, or random for this
- * start (sessions then end when httpd restarts). */
+/* Without ZSSOCryptoPassphrase: random key material made once in the
+ * parent's process pool, so it survives graceful restarts (as the session
+ * store does) and ends when httpd stops. */
+static const unsigned char *random_secret(server_rec *s)
+{
+    apr_pool_t *pp = s->process->pool;
+    unsigned char *rnd = NULL;
+
+    apr_pool_userdata_get((void **)&rnd, "zsso-random-secret", pp);
+    if (rnd == NULL) {
+        rnd = apr_palloc(pp, ZSSO_KEY_LEN);
+        if (zsso_crypto_random(rnd, ZSSO_KEY_LEN) != ZSSO_OK) {
+            return NULL;
+        }
+        apr_pool_userdata_set(rnd, "zsso-random-secret", NULL, pp);
+    }
+    if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_CONFIG) {
+        ap_log_error(APLOG_MARK, APLOG_NOTICE, 0, s, ZSSO_LOGNO(00004)
+                     "no ZSSOCryptoPassphrase: cookies and sessions are "
+                     "sealed with a random key kept until httpd stops");
+    }
+    return rnd;
+}
+
+/* Cookie and session keys, derived apart (HKDF labels). */
 static int make_keys(server_rec *s, zsso_global_t *g, const char *pass)
 {
-    unsigned char rnd[32];
+    const void *secret = pass;
+    apr_size_t len = pass ? strlen(pass) : ZSSO_KEY_LEN;
 
-    if (pass == NULL) {
-        if (zsso_crypto_random(rnd, sizeof(rnd)) != ZSSO_OK) {
-            return !OK;
-        }
-        if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_CONFIG) {
-            ap_log_error(APLOG_MARK, APLOG_NOTICE, 0, s, ZSSO_LOGNO(00004)
-                         "no ZSSOCryptoPassphrase: using a random key for "
-                         "this start; sessions end when httpd restarts");
-        }
+    if (pass == NULL && (secret = random_secret(s)) == NULL) {
+        return !OK;
     }
-    if (zsso_crypto_derive(pass ? pass : (const char *)rnd,
-                           pass ? strlen(pass) : sizeof(rnd),
-                           "zsso state v1", &g->state_key) != ZSSO_OK
-        || zsso_crypto_derive(pass ? pass : (const char *)rnd,
-                              pass ? strlen(pass) : sizeof(rnd),
-                              "zsso session v1", &g->session_key)
-           != ZSSO_OK) {
+    if (zsso_crypto_derive(secret, len, "zsso state v1", &g->state_key)
+        != ZSSO_OK
+        || zsso_crypto_derive(secret, len, "zsso session v1",
+                              &g->session_key) != ZSSO_OK) {
         return !OK;
     }
     return OK;

@@ -18,6 +18,7 @@
 #include "logout.h"
 #include "page.h"
 #include "provider.h"
+#include "request.h"
 #include "session.h"
 #include "state.h"
 #include "util.h"
@@ -99,7 +100,10 @@ static int start_login(request_rec *r, const zsso_dir_conf_t *dc,
                                "organisation could not be reached. Try "
                                "again in a moment.", NULL, NULL);
     }
+    /* A return path must fit the state cookie (browsers drop cookies
+     * over 4 KB): a longer deep link returns to the location's root. */
     st = zsso_state_new(r, zsso_return_path_ok(return_to)
+                           && strlen(return_to) <= ZSSO_RETURN_MAX
                            ? return_to : home(r, dc));
     if (st == NULL || zsso_state_save(r, dc, st) != ZSSO_OK) {
         ap_log_rerror(APLOG_MARK, APLOG_CRIT, 0, r, ZSSO_LOGNO(00102)
@@ -120,8 +124,8 @@ static int start_login(request_rec *r, const zsso_dir_conf_t *dc,
  * in. */
 static void challenge(request_rec *r, const zsso_dir_conf_t *dc)
 {
-    const char *login = ap_construct_url(r->pool,
-                            zsso_config_endpoint(r->pool, dc, "login"), r);
+    const char *login = zsso_req_url(r, zsso_config_endpoint(r->pool, dc,
+                                                             "login"));
 
     apr_table_setn(r->err_headers_out, "WWW-Authenticate",
                    apr_pstrcat(r->pool, "ZSSO realm=\"",
@@ -131,8 +135,13 @@ static void challenge(request_rec *r, const zsso_dir_conf_t *dc)
 
 static int unauthorized(request_rec *r, const zsso_dir_conf_t *dc)
 {
+    const char *ref = zsso_page_ref(r);
+
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, ZSSO_LOGNO(00107)
+                  "no session and not a browser page load (%s %s): 401 "
+                  "(ref %s)", r->method, r->uri, ref);
     challenge(r, dc);
-    return zsso_page_error(r, HTTP_UNAUTHORIZED, zsso_page_ref(r),
+    return zsso_page_error(r, HTTP_UNAUTHORIZED, ref,
                            "Sign-in required", "This address needs a "
                            "signed-in session. Open it in a browser to sign "
                            "in with Okta.", NULL, NULL);
@@ -247,7 +256,7 @@ int zsso_authn_check(request_rec *r)
     if (rv != DECLINED) {
         if (rv == OK && ep == EP_LOGIN) {
             apr_table_setn(r->headers_out, "Location",
-                           ap_construct_url(r->pool, home(r, dc), r));
+                           zsso_req_url(r, home(r, dc)));
             return HTTP_MOVED_TEMPORARILY;
         }
         return rv;
@@ -264,6 +273,7 @@ int zsso_authn_check(request_rec *r)
 int zsso_authn_note_failure(request_rec *r, const char *auth_type)
 {
     const zsso_identity_t *id;
+    const char *ref;
 
     if (strcasecmp(auth_type, ZSSO_AUTH_TYPE) != 0) {
         return DECLINED;
@@ -275,8 +285,12 @@ int zsso_authn_note_failure(request_rec *r, const char *auth_type)
     /* Signed in, refused by Require: no new login, a page that says so.
      * XXX(ZI-1): mod_authz_core answers 401 here unless the administrator
      * sets AuthzSendForbiddenOnFailure On; the status should be 403. */
+    ref = zsso_page_ref(r);
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, ZSSO_LOGNO(00108)
+                  "user %s (role %s) may not open %s: refused by Require "
+                  "(ref %s)", id->user, id->role, r->uri, ref);
     challenge(r, zsso_config_dir(r));
-    zsso_page_error(r, HTTP_UNAUTHORIZED, zsso_page_ref(r), "Not allowed",
+    zsso_page_error(r, HTTP_UNAUTHORIZED, ref, "Not allowed",
                     apr_pstrcat(r->pool, "You are signed in as ", id->user,
                                 " with the role ", id->role, ", which may "
                                 "not open this page.", NULL), NULL, NULL);

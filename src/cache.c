@@ -22,64 +22,103 @@ int zsso_cache_pre_config(apr_pool_t *pconf)
                              0) == APR_SUCCESS ? OK : !OK;
 }
 
-static apr_status_t cache_cleanup(void *data)
-{
-    zsso_global_t *g = data;
+/* The store outlives a graceful restart: it is made once in the parent's
+ * process pool and found again (by its spec) when the configuration is read
+ * anew, so signed-in users stay signed in through "apachectl graceful" and
+ * the daily log-rotation reload. A changed ZSSOSessionCache makes a new one
+ * (the old one stays until httpd stops).
+ *
+ * Only data is kept there, no function of ours: httpd unloads and reloads
+ * modules on a restart, so the provider is looked up again every time and
+ * no cleanup of this module is registered on the process pool. */
+typedef struct {
+    const char *spec;
+    ap_socache_instance_t *inst;
+    apr_global_mutex_t *mutex;
+} store_t;
 
-    if (g->cache_inst) {
-        g->cache->destroy(g->cache_inst, NULL);
-        g->cache_inst = NULL;
+#define STORE_KEY "zsso-session-store"
+
+static const char *resolve_spec(apr_pool_t *p, const char *spec,
+                                const char **name, const char **arg)
+{
+    const char *colon;
+
+    if (spec == NULL) {
+        /* 8 MiB of shmcb holds some thousands of sessions; the 512 KiB
+         * shmcb picks by itself holds only a few hundred. */
+        *name = "shmcb";
+        *arg = ap_runtime_dir_relative(p, DEFAULT_SHMCB);
+        return apr_pstrcat(p, "shmcb:", *arg, NULL);
     }
-    return APR_SUCCESS;
+    colon = strchr(spec, ':');
+    *name = colon ? apr_pstrmemdup(p, spec, colon - spec) : spec;
+    *arg = colon ? colon + 1 : NULL;
+    return spec;
+}
+
+static store_t *store_make(apr_pool_t *pp, apr_pool_t *ptemp, server_rec *s,
+                           ap_socache_provider_t *prov, const char *full,
+                           const char *arg)
+{
+    static struct ap_socache_hints hints = { 48, 2048, 60 * APR_USEC_PER_SEC };
+    store_t *st = apr_pcalloc(pp, sizeof(*st));
+    const char *err;
+    apr_status_t rv;
+
+    st->spec = apr_pstrdup(pp, full);
+    err = prov->create(&st->inst, arg ? apr_pstrdup(pp, arg) : NULL, ptemp,
+                       pp);
+    if (err) {
+        ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s, ZSSO_LOGNO(00021)
+                     "ZSSOSessionCache %s: %s", full, err);
+        return NULL;
+    }
+    if (prov->flags & AP_SOCACHE_FLAG_NOTMPSAFE) {
+        rv = ap_global_mutex_create(&st->mutex, NULL, ZSSO_CACHE_MUTEX, NULL,
+                                    s, pp, 0);
+        if (rv != APR_SUCCESS) {
+            ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s, ZSSO_LOGNO(00022)
+                         "cannot create the session cache mutex");
+            return NULL;
+        }
+    }
+    rv = prov->init(st->inst, "zsso", &hints, s, pp);
+    if (rv != APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s, ZSSO_LOGNO(00023)
+                     "cannot initialise the session cache (%s)", full);
+        return NULL;
+    }
+    return st;
 }
 
 int zsso_cache_post_config(apr_pool_t *pconf, apr_pool_t *ptemp,
                            server_rec *s, zsso_global_t *g,
                            const char *spec)
 {
-    static struct ap_socache_hints hints = { 48, 2048, 60 * APR_USEC_PER_SEC };
-    const char *name = "shmcb", *arg, *err;
-    apr_status_t rv;
+    apr_pool_t *pp = s->process->pool;
+    const char *name, *arg, *full = resolve_spec(ptemp, spec, &name, &arg);
+    store_t *st = NULL;
 
-    /* A big enough default: 8 MiB of shmcb holds some thousands of
-     * sessions, the 512 KiB that shmcb picks alone only a few hundred. */
-    arg = ap_runtime_dir_relative(pconf, DEFAULT_SHMCB);
-    if (spec) {
-        const char *colon = strchr(spec, ':');
-
-        name = colon ? apr_pstrmemdup(ptemp, spec, colon - spec) : spec;
-        arg = colon ? colon + 1 : NULL;
-    }
     g->cache = ap_lookup_provider(AP_SOCACHE_PROVIDER_GROUP, name,
                                   AP_SOCACHE_PROVIDER_VERSION);
     if (g->cache == NULL) {
         ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s, ZSSO_LOGNO(00020)
-                     "session cache provider '%s' is not loaded", name);
+                     "session cache provider '%s' is not loaded (load "
+                     "mod_socache_%s; on Debian: a2enmod socache_%s)", name,
+                     name, name);
         return !OK;
     }
-    err = g->cache->create(&g->cache_inst, arg, ptemp, pconf);
-    if (err) {
-        ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s, ZSSO_LOGNO(00021)
-                     "ZSSOSessionCache %s: %s", name, err);
-        return !OK;
-    }
-    if (g->cache->flags & AP_SOCACHE_FLAG_NOTMPSAFE) {
-        rv = ap_global_mutex_create(&g->cache_mutex, NULL, ZSSO_CACHE_MUTEX,
-                                    NULL, s, pconf, 0);
-        if (rv != APR_SUCCESS) {
-            ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s, ZSSO_LOGNO(00022)
-                         "cannot create the session cache mutex");
+    apr_pool_userdata_get((void **)&st, STORE_KEY, pp);
+    if (st == NULL || strcmp(st->spec, full) != 0) {
+        st = store_make(pp, ptemp, s, g->cache, full, arg);
+        if (st == NULL) {
             return !OK;
         }
+        apr_pool_userdata_set(st, STORE_KEY, NULL, pp);
     }
-    rv = g->cache->init(g->cache_inst, "zsso", &hints, s, pconf);
-    if (rv != APR_SUCCESS) {
-        ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s, ZSSO_LOGNO(00023)
-                     "cannot initialise the session cache (%s)", name);
-        return !OK;
-    }
-    apr_pool_cleanup_register(pconf, g, cache_cleanup,
-                              apr_pool_cleanup_null);
+    g->cache_inst = st->inst;
+    g->cache_mutex = st->mutex;
     return OK;
 }
 

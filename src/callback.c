@@ -16,6 +16,7 @@
 #include "json.h"
 #include "page.h"
 #include "provider.h"
+#include "request.h"
 #include "session.h"
 #include "state.h"
 #include "util.h"
@@ -27,8 +28,7 @@ const char *zsso_callback_uri(request_rec *r, const zsso_dir_conf_t *dc)
     if (dc->redirect_uri && dc->redirect_uri[0] != '/') {
         return dc->redirect_uri;
     }
-    return ap_construct_url(r->pool, zsso_config_callback_path(r->pool, dc),
-                            r);
+    return zsso_req_url(r, zsso_config_callback_path(r->pool, dc));
 }
 
 static int try_again(request_rec *r, const zsso_dir_conf_t *dc, int status,
@@ -128,13 +128,16 @@ static zsso_json_t *token_response(request_rec *r,
                                    const zsso_http_resp_t *resp,
                                    zsso_err_t *err)
 {
-    zsso_json_t *o = zsso_json_parse(r->pool, resp->body, resp->len,
-                                     TOKEN_MAX, err);
+    zsso_err_t perr;
+    zsso_json_t *o;
     const char *e = NULL;
 
+    zsso_err_clear(&perr);
+    o = zsso_json_parse(r->pool, resp->body, resp->len, TOKEN_MAX, &perr);
     if (o == NULL) {
         zsso_err_set(err, ZSSO_EINVAL, "token endpoint answered HTTP %ld "
-                     "with a body that is not a JSON object", resp->status);
+                     "with a body that is not a JSON object (%s)",
+                     resp->status, perr.text);
         return NULL;
     }
     if (resp->status != 200) {
@@ -288,9 +291,8 @@ static int exchange(request_rec *r, const zsso_dir_conf_t *dc,
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, ZSSO_LOGNO(00206)
                   "signed in: user %s sub %s issuer %s", s.user, s.sub,
                   s.issuer);
-    apr_table_setn(r->headers_out, "Location", ap_construct_url(r->pool,
-                   zsso_return_path_ok(st->return_to) ? st->return_to : "/",
-                   r));
+    apr_table_setn(r->headers_out, "Location", zsso_req_url(r,
+                   zsso_return_path_ok(st->return_to) ? st->return_to : "/"));
     apr_table_setn(r->err_headers_out, "Cache-Control", "no-store");
     return HTTP_MOVED_TEMPORARILY;
 }
@@ -309,9 +311,30 @@ static int bad_request(request_rec *r, const zsso_dir_conf_t *dc,
                      "Start the sign-in again.");
 }
 
+/* RFC 9207 section 2.4, a defence against mix-ups between providers: an
+ * iss in the response must be our issuer, and must be there when the
+ * provider says it always sends one. */
+static int iss_ok(request_rec *r, const zsso_dir_conf_t *dc)
+{
+    const char *iss = NULL;
+    zsso_status_t qs = zsso_query_get(r->pool, r->args, "iss", &iss);
+    zsso_metadata_t m;
+    zsso_err_t err;
+
+    if (qs == ZSSO_OK) {
+        return strcmp(iss, dc->issuer) == 0;
+    }
+    if (qs != ZSSO_ENOENT) {
+        return 0;
+    }
+    zsso_err_clear(&err);
+    return zsso_provider_metadata(r, dc, &m, &err) != ZSSO_OK
+           || !m.iss_param;
+}
+
 int zsso_callback_handle(request_rec *r, const zsso_dir_conf_t *dc)
 {
-    const char *state = NULL, *code = NULL, *error = NULL, *iss = NULL;
+    const char *state = NULL, *code = NULL, *error = NULL;
     zsso_state_t *st;
     zsso_err_t err;
     zsso_status_t qs, qc, qe;
@@ -333,13 +356,9 @@ int zsso_callback_handle(request_rec *r, const zsso_dir_conf_t *dc)
     if (zsso_state_take(r, dc, state, &st, &err) != ZSSO_OK) {
         return bad_request(r, dc, err.text);
     }
-    /* RFC 9207 section 2.4: an iss in the response must be our issuer
-     * (a mix-up defence; providers that omit it are accepted). */
-    qs = zsso_query_get(r->pool, r->args, "iss", &iss);
-    if (qs == ZSSO_EDUP || qs == ZSSO_EINVAL
-        || (qs == ZSSO_OK && strcmp(iss, dc->issuer) != 0)) {
+    if (!iss_ok(r, dc)) {
         return bad_request(r, dc, "iss in the authorization response is "
-                           "not the configured issuer");
+                           "missing or not the configured issuer");
     }
     if (error) {
         return provider_error(r, dc, error);

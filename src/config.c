@@ -186,6 +186,38 @@ const char *zsso_config_callback_path(apr_pool_t *p,
 /* directive setters                                                  */
 /* ------------------------------------------------------------------ */
 
+/* Read a whole file of at most max bytes into p, NUL-terminated. */
+static apr_status_t read_small_file(apr_pool_t *p, const char *path,
+                                    apr_size_t max, char **out,
+                                    apr_size_t *len)
+{
+    apr_file_t *f;
+    apr_finfo_t fi;
+    apr_status_t rv;
+
+    if (path == NULL) {
+        return APR_EINVAL;
+    }
+    rv = apr_file_open(&f, path, APR_READ, 0, p);
+    if (rv != APR_SUCCESS) {
+        return rv;
+    }
+    rv = apr_file_info_get(&fi, APR_FINFO_SIZE | APR_FINFO_TYPE, f);
+    if (rv == APR_SUCCESS && (fi.filetype != APR_REG
+                              || (apr_size_t)fi.size > max)) {
+        rv = APR_EINVAL;
+    }
+    if (rv == APR_SUCCESS) {
+        *len = (apr_size_t)fi.size;
+        *out = apr_pcalloc(p, *len + 1);
+        if (*len > 0) {
+            rv = apr_file_read_full(f, *out, *len, len);
+        }
+    }
+    apr_file_close(f);
+    return rv;
+}
+
 /* "value", "file:PATH" or "env:NAME"; secrets never reach the log. */
 static const char *resolve_secret(cmd_parms *cmd, const char *arg,
                                   const char **out)
@@ -200,27 +232,14 @@ static const char *resolve_secret(cmd_parms *cmd, const char *arg,
         }
     }
     else if (strncmp(arg, "file:", 5) == 0) {
-        const char *path = ap_server_root_relative(cmd->temp_pool, arg + 5);
-        char *buf = NULL;
+        char *buf;
         apr_size_t n;
-        apr_file_t *f;
-        apr_finfo_t fi;
 
-        if (path == NULL
-            || apr_file_open(&f, path, APR_READ, 0, cmd->temp_pool)
-               != APR_SUCCESS
-            || apr_file_info_get(&fi, APR_FINFO_SIZE, f) != APR_SUCCESS
-            || fi.size > 4096) {
+        if (read_small_file(cmd->pool, ap_server_root_relative(
+                                cmd->temp_pool, arg + 5), 4096, &buf, &n)) {
             return apr_psprintf(cmd->pool, "%s: cannot read %s (missing, "
                                 "unreadable or over 4 KiB)", dn, arg + 5);
         }
-        n = (apr_size_t)fi.size;
-        buf = apr_pcalloc(cmd->pool, n + 1);
-        if (n > 0 && apr_file_read_full(f, buf, n, &n) != APR_SUCCESS) {
-            return apr_psprintf(cmd->pool, "%s: cannot read %s", dn,
-                                arg + 5);
-        }
-        apr_file_close(f);
         while (n > 0 && apr_isspace(buf[n - 1])) {
             buf[--n] = '\0';
         }
@@ -263,6 +282,8 @@ static const char *set_domain(cmd_parms *cmd, void *mconf, const char *arg)
         n--;
     }
     h = apr_pstrmemdup(cmd->pool, h, n);
+    ap_str_tolower((char *)h);      /* issuers compare exactly: Okta's are
+                                     * lower case */
     colon = strchr(h, ':');
     n = colon ? (apr_size_t)(colon - h) : strlen(h);
     if (n == 0 || h[0] == '-' || h[0] == '.') {
@@ -276,6 +297,16 @@ static const char *set_domain(cmd_parms *cmd, void *mconf, const char *arg)
                                 "host name (expected "
                                 "yourdomain.okta.com[:port])", arg);
         }
+    }
+    if (n > 1 && h[n - 1] == '.') {         /* a fully qualified name */
+        h = apr_pstrcat(cmd->pool, apr_pstrmemdup(cmd->pool, h, n - 1),
+                        colon ? colon : "", NULL);
+        colon = strchr(h, ':');
+        n--;
+    }
+    if (strstr(apr_pstrmemdup(cmd->temp_pool, h, n), "-admin.")) {
+        return "ZSSOOktaDomain: that is the Okta admin console's address; "
+               "give the org domain without -admin (yourdomain.okta.com)";
     }
     if (colon) {
         port = strtol(colon + 1, &end, 10);
@@ -365,13 +396,16 @@ static const char *set_ca_file(cmd_parms *cmd, void *mconf, const char *arg)
 {
     zsso_dir_conf_t *dc = mconf;
     const char *path = ap_server_root_relative(cmd->pool, arg);
-    apr_finfo_t fi;
+    char *pem;
+    apr_size_t len;
 
-    if (path == NULL
-        || apr_stat(&fi, path, APR_FINFO_TYPE, cmd->temp_pool) != APR_SUCCESS
-        || fi.filetype != APR_REG) {
+    if (read_small_file(cmd->temp_pool, path, 4 * 1024 * 1024, &pem, &len)) {
         return apr_psprintf(cmd->pool, "ZSSOCAFile: %s is not a readable "
-                            "file", arg);
+                            "file (of at most 4 MiB)", arg);
+    }
+    if (strstr(pem, "-----BEGIN CERTIFICATE-----") == NULL) {
+        return apr_psprintf(cmd->pool, "ZSSOCAFile: %s holds no PEM "
+                            "certificate", arg);
     }
     dc->ca_file = path;
     return NULL;

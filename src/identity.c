@@ -1,6 +1,8 @@
 /*
  * identity.c - user, role and environment for the application.
  */
+#include <stdio.h>
+
 #include <apr_lib.h>
 #include <apr_strings.h>
 
@@ -44,12 +46,37 @@ zsso_identity_t *zsso_identity_make(request_rec *r,
     return id;
 }
 
+/* Groups joined with commas; a comma or '%' inside a name is written %2C
+ * or %25, so that splitting on commas never invents a group. */
 static const char *join(apr_pool_t *p, const apr_array_header_t *a)
 {
+    apr_array_header_t *parts;
+
     if (a == NULL || a->nelts == 0) {
         return "";
     }
-    return apr_array_pstrcat(p, a, ',');
+    parts = apr_array_make(p, a->nelts, sizeof(const char *));
+    for (int i = 0; i < a->nelts; i++) {
+        const char *g = APR_ARRAY_IDX(a, i, const char *);
+        const char *out = g;
+
+        if (strpbrk(g, ",%")) {
+            char *q = apr_palloc(p, 3 * strlen(g) + 1), *o = q;
+
+            for (; *g; g++) {
+                if (*g == ',' || *g == '%') {
+                    o += sprintf(o, "%%%02X", (unsigned char)*g);
+                }
+                else {
+                    *o++ = *g;
+                }
+            }
+            *o = '\0';
+            out = q;
+        }
+        APR_ARRAY_PUSH(parts, const char *) = out;
+    }
+    return apr_array_pstrcat(p, parts, ',');
 }
 
 void zsso_identity_apply(request_rec *r, const zsso_identity_t *id)

@@ -12,14 +12,13 @@
 #include "logout.h"
 #include "page.h"
 #include "provider.h"
+#include "request.h"
 #include "session.h"
 #include "util.h"
 
 static const char *done_url(request_rec *r, const zsso_dir_conf_t *dc)
 {
-    return ap_construct_url(r->pool,
-                            zsso_config_endpoint(r->pool, dc, "logged-out"),
-                            r);
+    return zsso_req_url(r, zsso_config_endpoint(r->pool, dc, "logged-out"));
 }
 
 static int redirect(request_rec *r, const char *url)
@@ -58,6 +57,21 @@ static const char *end_session_url(request_rec *r, const zsso_dir_conf_t *dc,
         zsso_url_encode(r->pool, done_url(r, dc)), NULL);
 }
 
+/* A POST another site made (Fetch Metadata, or an Origin that is not
+ * ours). SameSite=Lax already keeps the cookie off cross-site POSTs; this
+ * refuses them by name as well. */
+static int cross_site(request_rec *r)
+{
+    const char *site = apr_table_get(r->headers_in, "Sec-Fetch-Site");
+    const char *origin = apr_table_get(r->headers_in, "Origin");
+
+    if (site && strcasecmp(site, "cross-site") == 0) {
+        return 1;
+    }
+    return origin && strcmp(origin, "null") != 0
+           && strcasecmp(origin, zsso_req_url(r, "")) != 0;
+}
+
 int zsso_logout_handle(request_rec *r, const zsso_dir_conf_t *dc)
 {
     zsso_session_t *s = NULL;
@@ -72,6 +86,17 @@ int zsso_logout_handle(request_rec *r, const zsso_dir_conf_t *dc)
     }
     if (r->method_number != M_POST) {
         return confirm_page(r, dc);
+    }
+    if (cross_site(r)) {
+        const char *ref = zsso_page_ref(r);
+
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, ZSSO_LOGNO(00302)
+                      "sign-out refused: the POST came from another site "
+                      "(ref %s)", ref);
+        return zsso_page_error(r, HTTP_FORBIDDEN, ref, "Sign-out refused",
+                               "The sign-out request came from another "
+                               "site. Use the sign-out button of this "
+                               "application.", NULL, NULL);
     }
     ap_discard_request_body(r);
     zsso_session_end(r, dc, s);

@@ -129,6 +129,7 @@ static void copy_meta(apr_pool_t *p, const zsso_metadata_t *in,
     out->end_session_endpoint = dup_or_null(p, in->end_session_endpoint);
     out->auth_basic = in->auth_basic;
     out->auth_post = in->auth_post;
+    out->iss_param = in->iss_param;
 }
 
 /* Discovery 1.0 section 3: token_endpoint_auth_methods_supported defaults
@@ -188,6 +189,8 @@ static zsso_status_t parse_meta(request_rec *r, const char *issuer,
         m->end_session_endpoint = NULL;
     }
     read_auth_methods(r->pool, doc, m);
+    zsso_json_get_bool(doc, "authorization_response_iss_parameter_supported",
+                       &m->iss_param);
     return ZSSO_OK;
 }
 

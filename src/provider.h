@@ -24,6 +24,7 @@ typedef struct {
     const char *end_session_endpoint;   /* may be NULL */
     int auth_basic;                     /* client_secret_basic offered */
     int auth_post;                      /* client_secret_post offered */
+    int iss_param;                      /* RFC 9207 iss in responses */
 } zsso_metadata_t;
 
 /* Once per child process; the registry lives in its own pool whose

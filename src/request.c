@@ -2,6 +2,8 @@
  * request.c - per-request scratch and cookie handling.
  */
 #include <apr_strings.h>
+#include <apr_uri.h>
+#include <http_core.h>
 #include <http_protocol.h>
 
 #include "request.h"
@@ -40,6 +42,21 @@ apr_table_t *zsso_req_cookies(request_rec *r)
         }
     }
     return rq->cookies;
+}
+
+const char *zsso_req_url(request_rec *r, const char *path)
+{
+    const server_rec *s = r->server;
+    const char *scheme = s->server_scheme ? s->server_scheme
+                                          : ap_http_scheme(r);
+    apr_port_t port = s->port ? s->port : ap_get_server_port(r);
+
+    if (port == apr_uri_port_of_scheme(scheme)) {
+        return apr_pstrcat(r->pool, scheme, "://", s->server_hostname, path,
+                           NULL);
+    }
+    return apr_psprintf(r->pool, "%s://%s:%u%s", scheme, s->server_hostname,
+                        (unsigned)port, path);
 }
 
 void zsso_req_set_cookie(request_rec *r, const char *name, const char *value,

@@ -19,6 +19,13 @@ zsso_req_t *zsso_req(request_rec *r);
 /* All Cookie request headers, parsed once per request. */
 apr_table_t *zsso_req_cookies(request_rec *r);
 
+/* An absolute URL for path on this server's canonical origin: the scheme
+ * of "ServerName https://..." (else the request's), the ServerName host and
+ * port (else the request's port). Never the Host header's name: the
+ * redirect URI sent to Okta must be the one the administrator registered,
+ * and the session cookie must land on the host the user comes back to. */
+const char *zsso_req_url(request_rec *r, const char *path);
+
 /* Add a Set-Cookie (to err_headers_out, so that redirects and error pages
  * carry it). max_age < 0 makes a browser-session cookie; 0 removes it.
  * HttpOnly and SameSite=Lax always; Secure when the request came over

@@ -171,7 +171,7 @@ zsso_status_t zsso_session_load(request_rec *r, const zsso_dir_conf_t *dc,
     /* Several may arrive when locations nest; any one may be ours. */
     apr_table_do(try_cookie, &f, zsso_req_cookies(r), NULL);
     if (f.st == ZSSO_ENOENT && err->status == ZSSO_OK) {
-        zsso_err_set(err, ZSSO_ENOENT, "no session cookie");
+        zsso_err_set(err, ZSSO_ENOENT, "no valid session cookie");
     }
     *out = f.found;
     return f.st;

@@ -8,6 +8,8 @@
  * every <Location> section that covers its path, in configuration order.
  */
 #include <apr_strings.h>
+#include <ap_provider.h>
+#include <ap_socache.h>
 #include <http_core.h>
 #include <util_cfgtree.h>
 
@@ -18,6 +20,7 @@ typedef struct {
     server_rec *s;
     const ap_directive_t *at;   /* the AuthType directive */
     const char *path;           /* the <Location> path, NULL if none */
+    int protects;               /* has AuthType zsso itself */
 } section_t;
 
 static server_rec *server_of(const ap_directive_t *vh, server_rec *main_s)
@@ -63,20 +66,44 @@ static const char *location_path(apr_pool_t *p, const ap_directive_t *loc)
     return w;
 }
 
+/* Directives that give a <Location> endpoints of its own. */
+static int moves_base(const ap_directive_t *d)
+{
+    static const char *const names[] = {
+        "ZSSOOktaDomain", "ZSSOAuthServer", "ZSSOClientID",
+        "ZSSORedirectURI", NULL
+    };
+
+    for (int i = 0; names[i]; i++) {
+        if (strcasecmp(d->directive, names[i]) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 static void collect(apr_pool_t *p, const ap_directive_t *d, server_rec *s,
                     server_rec *main_s, apr_array_header_t *out)
 {
     for (; d; d = d->next) {
+        int at = strcasecmp(d->directive, "AuthType") == 0 && d->args
+                 && strcasecmp(d->args, ZSSO_AUTH_TYPE) == 0;
+
         if (strcasecmp(d->directive, "<VirtualHost") == 0) {
             collect(p, d->first_child, server_of(d, main_s), main_s, out);
         }
-        else if (strcasecmp(d->directive, "AuthType") == 0 && d->args
-                 && strcasecmp(d->args, ZSSO_AUTH_TYPE) == 0) {
+        else if (at || moves_base(d)) {
             const ap_directive_t *sec = enclosing(d);
-            section_t *e = apr_array_push(out);
+            section_t *e;
 
+            if (!at && (sec == NULL
+                        || strcasecmp(sec->directive, "<Location") != 0)) {
+                continue;       /* server-wide connection: no base of its own */
+            }
+            e = apr_array_push(out);
             e->s = s;
             e->at = d;
+            e->protects = at;
             e->path = sec && strcasecmp(sec->directive, "<Location") == 0
                 ? location_path(p, sec) : NULL;
         }
@@ -117,11 +144,47 @@ static zsso_dir_conf_t *merged_for(apr_pool_t *p, server_rec *s,
     return dc;
 }
 
+/* Is path inside a location of server s that has AuthType zsso? */
+static int protected_path(const apr_array_header_t *secs, const server_rec *s,
+                          const char *path)
+{
+    for (int i = 0; i < secs->nelts; i++) {
+        const section_t *e = &APR_ARRAY_IDX(secs, i, section_t);
+
+        if (e->protects && e->s == s && e->path && covers(e->path, path)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Every <Location> with AuthType zsso, and every <Location> inside one that
+ * brings its own connection or redirect URI; one entry per server and
+ * path. */
 static apr_array_header_t *protected_sections(apr_pool_t *p, server_rec *s)
 {
+    apr_array_header_t *all = apr_array_make(p, 4, sizeof(section_t));
     apr_array_header_t *out = apr_array_make(p, 4, sizeof(section_t));
 
-    collect(p, ap_conftree, s, s, out);
+    collect(p, ap_conftree, s, s, all);
+    for (int i = 0; i < all->nelts; i++) {
+        const section_t *e = &APR_ARRAY_IDX(all, i, section_t);
+        int dup = 0;
+
+        if (!e->protects && !protected_path(all, e->s, e->path)) {
+            continue;
+        }
+        for (int j = 0; j < out->nelts && !dup; j++) {
+            section_t *o = &APR_ARRAY_IDX(out, j, section_t);
+
+            dup = o->s == e->s && o->path && e->path
+                  && strcmp(o->path, e->path) == 0;
+            o->protects |= dup && e->protects;
+        }
+        if (!dup) {
+            *(section_t *)apr_array_push(out) = *e;
+        }
+    }
     return out;
 }
 
@@ -177,39 +240,72 @@ static const char *missing(const zsso_dir_conf_t *dc)
     return NULL;
 }
 
+/* The default session store needs mod_socache_shmcb, which Debian does
+ * not load by default: say so now rather than at the first start. */
+static int store_loadable(server_rec *s, const apr_array_header_t *secs)
+{
+    if (secs->nelts == 0 || zsso_config_srv(s)->cache_spec != NULL
+        || ap_lookup_provider(AP_SOCACHE_PROVIDER_GROUP, "shmcb",
+                              AP_SOCACHE_PROVIDER_VERSION) != NULL) {
+        return 1;
+    }
+    ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, s,
+                 ZSSO_LOGNO(00006) "sessions are kept in shmcb by default "
+                 "and mod_socache_shmcb is not loaded: load it (on Debian: "
+                 "a2enmod socache_shmcb) or set ZSSOSessionCache");
+    return 0;
+}
+
+/* One protected location: its directives, and a callback it serves. */
+static int check_section(apr_pool_t *ptemp, server_rec *s,
+                         const apr_array_header_t *secs, const section_t *e)
+{
+    const zsso_dir_conf_t *dc;
+    const char *need, *cb;
+
+    /* XXX(ZI-2): only <Location> has the URL path the endpoints need;
+     * <Directory>, <Files> and .htaccess protection is refused. */
+    if (e->path == NULL) {
+        ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, s,
+                     ZSSO_LOGNO(00001) "AuthType zsso at %s:%d: use it "
+                     "inside <Location> (the module needs the URL path "
+                     "under which its endpoints live)", e->at->filename,
+                     e->at->line_num);
+        return 0;
+    }
+    dc = merged_for(ptemp, e->s, e->path);
+    need = missing(dc);
+    if (need) {
+        ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, s,
+                     ZSSO_LOGNO(00002) "%s is required: <Location %s> "
+                     "(%s:%d) uses AuthType zsso and no %s applies to "
+                     "it", need, e->path, e->at->filename,
+                     e->at->line_num, need);
+        return 0;
+    }
+    cb = zsso_config_callback_path(ptemp, dc);
+    if (!protected_path(secs, e->s, cb)) {
+        ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, s,
+                     ZSSO_LOGNO(00007) "ZSSORedirectURI of <Location %s> "
+                     "(%s:%d): %s is not inside a location with AuthType "
+                     "zsso, so nothing would answer Okta there", e->path,
+                     e->at->filename, e->at->line_num, cb);
+        return 0;
+    }
+    return 1;
+}
+
 int zsso_startup_check(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s)
 {
     apr_array_header_t *secs = protected_sections(ptemp, s);
-    int rv = OK;
+    int ok = store_loadable(s, secs);
 
     mark_bases(pconf, s, secs);
-
     for (int i = 0; i < secs->nelts; i++) {
-        const section_t *e = &APR_ARRAY_IDX(secs, i, section_t);
-        const char *need;
-
-        /* XXX(ZI-2): only <Location> has the URL path the endpoints need;
-         * <Directory>, <Files> and .htaccess protection is refused. */
-        if (e->path == NULL) {
-            ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, s,
-                         ZSSO_LOGNO(00001) "AuthType zsso at %s:%d: use it "
-                         "inside <Location> (the module needs the URL path "
-                         "under which its endpoints live)", e->at->filename,
-                         e->at->line_num);
-            rv = HTTP_INTERNAL_SERVER_ERROR;
-            continue;
-        }
-        need = missing(merged_for(ptemp, e->s, e->path));
-        if (need) {
-            ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, s,
-                         ZSSO_LOGNO(00002) "%s is required: <Location %s> "
-                         "(%s:%d) uses AuthType zsso and no %s applies to "
-                         "it", need, e->path, e->at->filename,
-                         e->at->line_num, need);
-            rv = HTTP_INTERNAL_SERVER_ERROR;
-        }
+        ok &= check_section(ptemp, s, secs,
+                            &APR_ARRAY_IDX(secs, i, section_t));
     }
-    return rv;
+    return ok ? OK : HTTP_INTERNAL_SERVER_ERROR;
 }
 
 static const char *server_url(apr_pool_t *p, const server_rec *s)

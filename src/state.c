@@ -1,8 +1,9 @@
 /*
  * state.c - the sealed login-state cookie.
  *
- * Cookie "zsso_state_<first 12 characters of state>", path = the callback
- * path, Max-Age ZSSO_STATE_TTL, value = seal(state key, aad = cookie name,
+ * Cookie "zsso_state_<first 12 characters of state>", path = the location
+ * base (so that a new login sees, and can drop, older pending ones; the
+ * callback lies under it), Max-Age ZSSO_STATE_TTL, value = seal(state key, aad = cookie name,
  * {"s":state,"n":nonce,"v":verifier,"r":return path,"t":created}).
  * Consumption is recorded in the shared store until the state would have
  * expired anyway, so a replayed callback is refused even if the browser
@@ -58,6 +59,20 @@ const char *zsso_state_challenge(apr_pool_t *p, const zsso_state_t *st)
 
     zsso_crypto_sha256(st->verifier, strlen(st->verifier), h);
     return zsso_b64url_encode(p, h, sizeof(h));
+}
+
+/* The location base when the callback lies under it, else "/". */
+static const char *state_path(apr_pool_t *p, const zsso_dir_conf_t *dc)
+{
+    const char *cb = zsso_config_callback_path(p, dc);
+    const char *base = dc->base && dc->base[0] ? dc->base : "/";
+    apr_size_t n = strlen(base);
+
+    if (strcmp(base, "/") == 0
+        || (strncmp(cb, base, n) == 0 && cb[n] == '/')) {
+        return base;
+    }
+    return "/";
 }
 
 static const char *cookie_name(apr_pool_t *p, const char *state)
@@ -146,7 +161,7 @@ zsso_status_t zsso_state_save(request_rec *r, const zsso_dir_conf_t *dc,
 {
     zsso_json_t *o = zsso_json_object_new(r->pool);
     const char *name = cookie_name(r->pool, st->state);
-    const char *path = zsso_config_callback_path(r->pool, dc);
+    const char *path = state_path(r->pool, dc);
     const char *json, *sealed;
 
     trim_pending(r, path);
@@ -221,8 +236,7 @@ zsso_status_t zsso_state_take(request_rec *r, const zsso_dir_conf_t *dc,
                             "state (cookie missing: expired, used, or "
                             "another browser)");
     }
-    zsso_req_set_cookie(r, name, "", zsso_config_callback_path(r->pool, dc),
-                        0);
+    zsso_req_set_cookie(r, name, "", state_path(r->pool, dc), 0);
     st = open_cookie(r, name, value, err);
     if (st == NULL) {
         return zsso_err_set(err, ZSSO_ECRYPTO, "login state cookie does "

@@ -12,6 +12,7 @@
 #define ZSSO_STATE_COOKIE  "zsso_state_"
 #define ZSSO_STATE_TTL     600    /* seconds a sign-in may take */
 #define ZSSO_STATE_MAX     4      /* pending logins kept per browser */
+#define ZSSO_RETURN_MAX    2048   /* longest return path kept */
 
 typedef struct {
     const char *state;      /* RFC 6749 section 10.12 */
