@@ -57,7 +57,7 @@ const MODES = new Set([
   'good', 'ps256', 'es256', 'bad-sig', 'wrong-iss', 'wrong-aud', 'multi-aud-no-azp',
   'wrong-azp', 'expired', 'future-iat', 'future-nbf', 'wrong-nonce', 'no-nonce',
   'alg-none', 'hs256-pubkey', 'unknown-kid', 'rotate', 'denied', 'token-500',
-  'no-id-token', 'html-token',
+  'no-id-token', 'html-token', 'odd-groups',
 ]);
 
 // ---------------------------------------------------------------- keys
@@ -242,6 +242,8 @@ function idToken(mode, issuer, clientId, nonce) {
     case 'future-nbf': claims.nbf = t + 3600; break;
     case 'wrong-nonce': claims.nonce = 'not-the-nonce'; break;
     case 'no-nonce': delete claims.nonce; break;
+    // Group names with the separator of ZSSO_GROUPS and its escape in them.
+    case 'odd-groups': claims.groups = ['Everyone', 'console-admins,evil', '100%']; break;
     case 'alg-none':
       header = { alg: 'none', typ: 'JWT' };
       signer = null;

@@ -36,6 +36,18 @@ my %refused = (
         ['ZSSOOktaDomain http://x']],
     'no domain at all' => ['ZSSOOktaDomain',
         ['ZSSOClientID app', 'ZSSOClientSecret s3cret'], []],
+    'the Okta admin console address' => ['ZSSOOktaDomain',
+        ['ZSSOOktaDomain acme-admin.okta.com', 'ZSSOClientID app',
+         'ZSSOClientSecret s3cret'], []],
+    'a CA file without a certificate' => ['ZSSOCAFile',
+        ['ZSSOOktaDomain 127.0.0.1:18443', 'ZSSOClientID app',
+         'ZSSOClientSecret s3cret', 'ZSSOCAFile /etc/passwd'], []],
+    'a redirect URI outside every protected location' => ['ZSSORedirectURI',
+        ['ZSSOOktaDomain 127.0.0.1:18443', 'ZSSOClientID app',
+         'ZSSOClientSecret s3cret'], ['ZSSORedirectURI /elsewhere/cb']],
+    'the default store without mod_socache_shmcb' => ['socache_shmcb',
+        ['-shmcb', 'ZSSOOktaDomain 127.0.0.1:18443', 'ZSSOClientID app',
+         'ZSSOClientSecret s3cret'], []],
 );
 my @refused = sort keys %refused;
 
@@ -74,8 +86,11 @@ my $module = Apache::Test::vars('top_dir') . '/.libs/mod_zsso.so';
 sub configtest {
     my ($server, $location) = @_;
     my $dir = File::Temp->newdir('zsso-configtest-XXXXXX', TMPDIR => 1);
-    my @load = map { qq{LoadModule ${_}_module "$moddir/mod_$_.so"} }
-               qw(mpm_event authn_core authz_core authz_user socache_shmcb);
+    # '-shmcb' among the server lines: leave mod_socache_shmcb out.
+    my @mods = qw(mpm_event authn_core authz_core authz_user);
+    push @mods, 'socache_shmcb' unless grep { $_ eq '-shmcb' } @$server;
+    $server = [grep { $_ ne '-shmcb' } @$server];
+    my @load = map { qq{LoadModule ${_}_module "$moddir/mod_$_.so"} } @mods;
     my $conf = join "\n",
         qq{ServerRoot "$dir"}, qq{DefaultRuntimeDir "$dir"},
         qq{PidFile "$dir/httpd.pid"}, qq{ErrorLog "$dir/error_log"},
