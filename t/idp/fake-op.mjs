@@ -25,31 +25,16 @@
 // Prints "fake-op ready https://127.0.0.1:<port>" once listening, then one
 // line per request ("METHOD /path"). Exits cleanly on SIGTERM / SIGINT.
 
-import fs from 'node:fs';
+import { HOST, dier, serve, startup } from './common.mjs';
 import https from 'node:https';
 import crypto from 'node:crypto';
 import process from 'node:process';
 
-const HOST = '127.0.0.1';
 const SECRET = 'fake-secret';
 const CODE_TTL_MS = 60 * 1000;
 const BODY_LIMIT = 65536;
-
-function die(msg) {
-  process.stderr.write(`fake-op: ${msg}\n`);
-  process.exit(2);
-}
-
-if (process.argv.length < 3) die('usage: fake-op.mjs CONFIG.json');
-let config;
-try {
-  config = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
-} catch (e) {
-  die(`cannot read config ${process.argv[2]}: ${e.message}`);
-}
-const port = Number(config.port ?? 18444);
-if (!Number.isInteger(port) || port < 0 || port > 65535) die(`bad port ${config.port}`);
-if (!config.cert || !config.key) die('config needs "cert" and "key"');
+const die = dier('fake-op');
+const { config, port, tlsOptions } = startup('fake-op', 18444);
 
 const ORIGIN = `https://${HOST}:${port}`;
 
@@ -526,13 +511,6 @@ async function handle(req, res) {
   return sendText(res, 405, 'method not allowed');
 }
 
-let tlsOptions;
-try {
-  tlsOptions = { cert: fs.readFileSync(config.cert), key: fs.readFileSync(config.key) };
-} catch (e) {
-  die(`cannot read TLS cert/key: ${e.message}`);
-}
-
 const server = https.createServer(tlsOptions, (req, res) => {
   handle(req, res).catch((e) => {
     process.stderr.write(`fake-op: ${e.stack || e}\n`);
@@ -540,20 +518,4 @@ const server = https.createServer(tlsOptions, (req, res) => {
     else res.destroy();
   });
 });
-server.on('error', (e) => die(`cannot listen on ${HOST}:${port}: ${e.message}`));
-server.listen(port, HOST, () => {
-  const actual = server.address().port;
-  if (actual !== port) {
-    process.stderr.write(`fake-op: warning: listening on ${actual}, issuer says ${port}\n`);
-  }
-  process.stdout.write(`fake-op ready https://${HOST}:${actual}\n`);
-});
-
-function shutdown(sig) {
-  process.stdout.write(`fake-op: ${sig}, exiting\n`);
-  server.close(() => process.exit(0));
-  server.closeAllConnections?.();
-  setTimeout(() => process.exit(0), 2000).unref();
-}
-process.on('SIGTERM', () => shutdown('SIGTERM'));
-process.on('SIGINT', () => shutdown('SIGINT'));
+serve('fake-op', server, port);

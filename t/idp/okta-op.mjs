@@ -17,32 +17,15 @@
 // "okta-op ready https://127.0.0.1:<port>" once it listens, then one line per
 // request ("METHOD /path"). Exits cleanly on SIGTERM / SIGINT.
 
-import fs from 'node:fs';
+import { HOST, dier, serve, startup } from './common.mjs';
 import https from 'node:https';
 import crypto from 'node:crypto';
 import process from 'node:process';
 
 import Provider from 'oidc-provider';
 
-const HOST = '127.0.0.1';
-
-function die(msg) {
-  process.stderr.write(`okta-op: ${msg}\n`);
-  process.exit(2);
-}
-
-if (process.argv.length < 3) die('usage: okta-op.mjs CONFIG.json');
-
-let config;
-try {
-  config = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
-} catch (e) {
-  die(`cannot read config ${process.argv[2]}: ${e.message}`);
-}
-
-const port = Number(config.port ?? 18443);
-if (!Number.isInteger(port) || port < 0 || port > 65535) die(`bad port ${config.port}`);
-if (!config.cert || !config.key) die('config needs "cert" and "key"');
+const die = dier('okta-op');
+const { config, port, tlsOptions } = startup('okta-op', 18443);
 
 const users = (config.users ?? []).map((u) => ({
   assigned_clients: [],
@@ -383,13 +366,6 @@ async function handleInteraction(req, res, path) {
 // ---------------------------------------------------------------- server
 const oidcCallback = provider.callback();
 
-let tlsOptions;
-try {
-  tlsOptions = { cert: fs.readFileSync(config.cert), key: fs.readFileSync(config.key) };
-} catch (e) {
-  die(`cannot read TLS cert/key: ${e.message}`);
-}
-
 const server = https.createServer(tlsOptions, (req, res) => {
   const path = (req.url ?? '/').split('?')[0];
   process.stdout.write(`${req.method} ${path}\n`);
@@ -404,20 +380,4 @@ const server = https.createServer(tlsOptions, (req, res) => {
   oidcCallback(req, res);
 });
 
-server.on('error', (e) => die(`cannot listen on ${HOST}:${port}: ${e.message}`));
-server.listen(port, HOST, () => {
-  const actual = server.address().port;
-  if (actual !== port) {
-    process.stderr.write(`okta-op: warning: listening on ${actual}, issuer says ${port}\n`);
-  }
-  process.stdout.write(`okta-op ready https://${HOST}:${actual}\n`);
-});
-
-function shutdown(sig) {
-  process.stdout.write(`okta-op: ${sig}, exiting\n`);
-  server.close(() => process.exit(0));
-  server.closeAllConnections?.();
-  setTimeout(() => process.exit(0), 2000).unref();
-}
-process.on('SIGTERM', () => shutdown('SIGTERM'));
-process.on('SIGINT', () => shutdown('SIGINT'));
+serve('okta-op', server, port);

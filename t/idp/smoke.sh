@@ -159,7 +159,7 @@ req "$FAKE/oauth2/badissuer/.well-known/openid-configuration"
 eq "fake badissuer issuer is wrong" "$(jpath "$T/body" j.issuer)" "$FAKE/oauth2/other"
 
 req "$FAKE/oauth2/v1/keys"; cp "$T/body" "$T/fkeys.json"
-eq "fake keys kids" "$(jpath "$T/fkeys.json" 'j.keys.map(k=>k.kid).join(",")')" "key1,ec1"
+eq "fake keys kids" "$(jpath "$T/fkeys.json" 'j.keys.map(k=>k.kid).join(",")')" "key1,ec1,ps1"
 eq "fake key1" "$(jpath "$T/fkeys.json" 'j.keys[0].kty+" "+j.keys[0].alg+" "+j.keys[0].use')" "RSA RS256 sig"
 eq "fake ec1" "$(jpath "$T/fkeys.json" 'j.keys[1].kty+" "+j.keys[1].crv')" "EC P-256"
 
@@ -254,7 +254,7 @@ IDT=$(jpath "$T/tok.json" j.id_token)
 eq "fake rotate: kid key2" "$(jwt header "$IDT")" '{"alg":"RS256","kid":"key2","typ":"JWT"}'
 eq "fake rotate: old JWKS lacks key2" "$(jwt verify "$IDT" "$T/fkeys.json")" "no key key2"
 req "$FV1/keys"; cp "$T/body" "$T/fkeys2.json"
-eq "fake rotate: JWKS now has key2" "$(jpath "$T/fkeys2.json" 'j.keys.map(k=>k.kid).join(",")')" "key1,ec1,key2"
+eq "fake rotate: JWKS now has key2" "$(jpath "$T/fkeys2.json" 'j.keys.map(k=>k.kid).join(",")')" "key1,ec1,ps1,key2"
 eq "fake rotate: verifies with new JWKS" "$(jwt verify "$IDT" "$T/fkeys2.json")" ok
 
 fake_authorize denied "$FV1"
