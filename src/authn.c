@@ -246,8 +246,9 @@ int zsso_authn_check(request_rec *r)
     default:
         break;
     }
-    /* A sub-request or an internal redirect of a signed-in request. */
-    id = (r->main || r->prev) ? zsso_identity_of(r) : NULL;
+    /* A sub-request or an internal redirect of a signed-in request, for
+     * the same organisation and location. */
+    id = (r->main || r->prev) ? zsso_identity_inherit(r, dc) : NULL;
     if (id) {
         zsso_identity_apply(r, id);
         return OK;

@@ -279,7 +279,8 @@ static int exchange(request_rec *r, const zsso_dir_conf_t *dc,
                          "you are not signed in. Try again; if it keeps "
                          "happening, tell your administrator.");
     }
-    if (zsso_session_create(r, dc, &s, &err) != ZSSO_OK) {
+    if (zsso_state_spend(r, st, &err) != ZSSO_OK
+        || zsso_session_create(r, dc, &s, &err) != ZSSO_OK) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, ZSSO_LOGNO(00205)
                       "cannot store the session: %s (ref %s)", err.text,
                       ref);
@@ -353,6 +354,9 @@ int zsso_callback_handle(request_rec *r, const zsso_dir_conf_t *dc)
                            : "state, code or error missing, repeated or "
                              "badly encoded");
     }
+    if (error == NULL && (code == NULL || code[0] == '\0')) {
+        return bad_request(r, dc, "neither code nor error");
+    }
     if (zsso_state_take(r, dc, state, &st, &err) != ZSSO_OK) {
         return bad_request(r, dc, err.text);
     }
@@ -362,9 +366,6 @@ int zsso_callback_handle(request_rec *r, const zsso_dir_conf_t *dc)
     }
     if (error) {
         return provider_error(r, dc, error);
-    }
-    if (code == NULL || code[0] == '\0') {
-        return bad_request(r, dc, "neither code nor error");
     }
     return exchange(r, dc, st, code);
 }

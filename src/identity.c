@@ -8,6 +8,7 @@
 
 #include "identity.h"
 #include "request.h"
+#include "util.h"
 
 #define FORGED_PREFIX "x-zsso-"
 
@@ -41,6 +42,8 @@ zsso_identity_t *zsso_identity_make(request_rec *r,
     id->name = s->name;
     id->sub = s->sub;
     id->issuer = s->issuer;
+    id->client_id = s->client_id;
+    id->base = s->base;
     id->groups = s->groups;
     id->role = zsso_identity_role(dc, s->groups);
     return id;
@@ -79,12 +82,36 @@ static const char *join(apr_pool_t *p, const apr_array_header_t *a)
     return apr_array_pstrcat(p, parts, ',');
 }
 
+/* The application never sees the module's cookies: a session id is a
+ * bearer credential, and a console that logs or forwards request headers
+ * must not be able to replay it (under a nested location, say). */
+static void strip_cookies(request_rec *r)
+{
+    const apr_array_header_t *h = apr_table_elts(r->headers_in);
+    const apr_table_entry_t *e = (const apr_table_entry_t *)h->elts;
+    const char *all = NULL;
+    char *rest;
+
+    for (int i = 0; i < h->nelts; i++) {
+        if (e[i].key && strcasecmp(e[i].key, "Cookie") == 0) {
+            all = all ? apr_pstrcat(r->pool, all, "; ", e[i].val, NULL)
+                      : e[i].val;
+        }
+    }
+    if (all == NULL || strstr(all, ZSSO_COOKIE_PREFIX) == NULL) {
+        return;
+    }
+    rest = zsso_cookie_strip(r->pool, all, ZSSO_COOKIE_PREFIX);
+    apr_table_unset(r->headers_in, "Cookie");
+    if (rest) {
+        apr_table_setn(r->headers_in, "Cookie", rest);
+    }
+}
+
 void zsso_identity_apply(request_rec *r, const zsso_identity_t *id)
 {
     apr_table_t *env = r->subprocess_env;
 
-    /* XXX(ZI-3): the module's own cookies stay in the Cookie header the
-     * application receives. */
     r->user = (char *)id->user;
     r->ap_auth_type = (char *)ZSSO_AUTH_TYPE;     /* AUTH_TYPE for CGI */
     apr_table_setn(env, "ZSSO_USER", id->user);
@@ -95,6 +122,7 @@ void zsso_identity_apply(request_rec *r, const zsso_identity_t *id)
     apr_table_setn(env, "ZSSO_GROUPS", join(r->pool, id->groups));
     apr_table_setn(env, "ZSSO_ISSUER", id->issuer);
     zsso_req((request_rec *)r)->identity = id;
+    strip_cookies(r);
 }
 
 const zsso_identity_t *zsso_identity_of(const request_rec *r)
@@ -108,6 +136,25 @@ const zsso_identity_t *zsso_identity_of(const request_rec *r)
         }
     }
     return NULL;
+}
+
+zsso_identity_t *zsso_identity_inherit(request_rec *r,
+                                       const zsso_dir_conf_t *dc)
+{
+    const request_rec *from = r->main ? r->main : r->prev;
+    const zsso_identity_t *up = from ? zsso_identity_of(from) : NULL;
+    zsso_identity_t *id;
+
+    /* A session is bound to where it was made; an internal redirect into
+     * another organisation's location must not carry it there. */
+    if (up == NULL || strcmp(up->issuer, dc->issuer) != 0
+        || strcmp(up->client_id, dc->client_id) != 0
+        || strcmp(up->base, dc->base ? dc->base : "") != 0) {
+        return NULL;
+    }
+    id = apr_pmemdup(r->pool, up, sizeof(*id));
+    id->role = zsso_identity_role(dc, id->groups);
+    return id;
 }
 
 static int forged(const char *name)

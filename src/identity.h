@@ -16,6 +16,8 @@ typedef struct zsso_identity {
     const char *name;
     const char *sub;
     const char *issuer;
+    const char *client_id;     /* with issuer and base: where it was made */
+    const char *base;
     const apr_array_header_t *groups;
 } zsso_identity_t;
 
@@ -34,6 +36,14 @@ void zsso_identity_apply(request_rec *r, const zsso_identity_t *id);
 /* The identity of this request (or of the request it derives from, for
  * sub-requests and internal redirects); NULL when not signed in. */
 const zsso_identity_t *zsso_identity_of(const request_rec *r);
+
+/* The identity of the request r derives from (a sub-request's main, an
+ * internal redirect's previous request), for use at dc: only when it was
+ * made for the same issuer, client and location base, and with the role
+ * dc's rules give. NULL otherwise: the request must bring its own
+ * session. */
+zsso_identity_t *zsso_identity_inherit(request_rec *r,
+                                       const zsso_dir_conf_t *dc);
 
 /* Remove every request header whose name, compared without case and with
  * '-' and '_' alike, starts with "x-zsso-": only the module sets those. */

@@ -31,6 +31,8 @@ typedef struct {
     apr_pool_t *meta_pool;
     zsso_metadata_t *meta;
     apr_time_t meta_at;
+    apr_time_t meta_failed_at;      /* last failed discovery, no copy held */
+    char meta_error[200];           /* and why */
     keyset_t *keys;
     apr_time_t keys_at;
     apr_time_t keys_tried;
@@ -69,15 +71,21 @@ static zsso_registry_t *registry_of(const request_rec *r)
     return zsso_config_srv(r->server)->global->providers;
 }
 
-/* Called with the lock held. */
-static provider_t *provider_get(zsso_registry_t *reg, const char *issuer)
+/* Called with the lock held. Keyed by issuer and trust anchors: what was
+ * fetched under one location's ZSSOCAFile is not reused by a location that
+ * trusts less. */
+static provider_t *provider_get(zsso_registry_t *reg,
+                                const zsso_dir_conf_t *dc)
 {
-    provider_t *pv = apr_hash_get(reg->by_issuer, issuer,
-                                  APR_HASH_KEY_STRING);
+    char key[1024];
+    provider_t *pv;
 
+    apr_snprintf(key, sizeof(key), "%s\n%s", dc->issuer,
+                 dc->ca_file ? dc->ca_file : "");
+    pv = apr_hash_get(reg->by_issuer, key, APR_HASH_KEY_STRING);
     if (pv == NULL) {
         pv = apr_pcalloc(reg->pool, sizeof(*pv));
-        apr_hash_set(reg->by_issuer, apr_pstrdup(reg->pool, issuer),
+        apr_hash_set(reg->by_issuer, apr_pstrdup(reg->pool, key),
                      APR_HASH_KEY_STRING, pv);
     }
     return pv;
@@ -220,13 +228,23 @@ zsso_status_t zsso_provider_metadata(request_rec *r,
     int have;
 
     apr_thread_mutex_lock(reg->mu);
-    pv = provider_get(reg, dc->issuer);
+    pv = provider_get(reg, dc);
     have = pv->meta != NULL;
     if (have && apr_time_now() - pv->meta_at
                 < apr_time_from_sec(ZSSO_METADATA_TTL)) {
         copy_meta(r->pool, pv->meta, out);
         apr_thread_mutex_unlock(reg->mu);
         return ZSSO_OK;
+    }
+    /* Okta unreachable and nothing cached: answer at once for a few
+     * seconds instead of making every sign-in wait for the timeout. */
+    if (!have && apr_time_now() - pv->meta_failed_at
+                 < apr_time_from_sec(ZSSO_RETRY_GAP)) {
+        st = zsso_err_set(err, ZSSO_EINVAL, "%s (within the last %d s; not "
+                          "tried again yet)", pv->meta_error,
+                          ZSSO_RETRY_GAP);
+        apr_thread_mutex_unlock(reg->mu);
+        return st;
     }
     apr_thread_mutex_unlock(reg->mu);
 
@@ -240,7 +258,11 @@ zsso_status_t zsso_provider_metadata(request_rec *r,
     if (st == ZSSO_OK) {
         install_meta(reg, pv, &fresh);
     }
-    else if (have) {
+    else if (!have) {
+        pv->meta_failed_at = apr_time_now();
+        apr_cpystrn(pv->meta_error, err->text, sizeof(pv->meta_error));
+    }
+    else {
         /* Keep serving with the last good document; try again later. */
         pv->meta_at = apr_time_now();
     }
@@ -369,7 +391,7 @@ zsso_status_t zsso_provider_verify(request_rec *r, const zsso_dir_conf_t *dc,
     int stale, refetch;
 
     apr_thread_mutex_lock(reg->mu);
-    pv = provider_get(reg, dc->issuer);
+    pv = provider_get(reg, dc);
     ks = keys_acquire(pv);
     if (ks == NULL) {
         refetch = 1;    /* the first fetch; only unknown-kid ones are capped */

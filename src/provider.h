@@ -11,6 +11,7 @@
 #define ZSSO_METADATA_TTL   (24 * 3600)   /* discovery refetched after */
 #define ZSSO_KEYS_TTL       (24 * 3600)   /* keys refetched after */
 #define ZSSO_KEYS_MIN_GAP   60            /* unknown-kid refetch at most */
+#define ZSSO_RETRY_GAP      5             /* failed discovery retried after */
 
 typedef struct zsso_registry zsso_registry_t;
 

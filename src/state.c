@@ -5,9 +5,10 @@
  * base (so that a new login sees, and can drop, older pending ones; the
  * callback lies under it), Max-Age ZSSO_STATE_TTL, value = seal(state key, aad = cookie name,
  * {"s":state,"n":nonce,"v":verifier,"r":return path,"t":created}).
- * Consumption is recorded in the shared store until the state would have
- * expired anyway, so a replayed callback is refused even if the browser
- * kept the cookie.
+ * A state that led to a sign-in is recorded in the shared store until it
+ * would have expired anyway, so a replayed callback is refused even if the
+ * browser kept the cookie. Only sign-ins that passed every check are
+ * recorded: nobody can fill the store without signing in.
  */
 #include <apr_lib.h>
 #include <apr_strings.h>
@@ -21,7 +22,7 @@
 
 #define NAME_CHARS   12
 #define RANDOM_BYTES 32     /* 256 bits for state, nonce and verifier */
-#define USED_PREFIX  "zsso:used:"
+#define USED_SUFFIX  ":u"     /* store key: hash of the state + this */
 
 static const zsso_key_t *state_key(const request_rec *r)
 {
@@ -195,25 +196,39 @@ static int state_syntax_ok(const char *s)
     return 1;
 }
 
-/* Record the state as used in the shared store; ZSSO_EDUP if it was. */
-static zsso_status_t mark_used(request_rec *r, const zsso_state_t *st,
-                               zsso_err_t *err)
+/* The store key of a used state: the hash leads, so that shmcb spreads
+ * keys over its sub-caches (it picks one by the first byte). */
+static const char *used_key(apr_pool_t *p, const char *state)
 {
-    const char *key = apr_pstrcat(r->pool, USED_PREFIX, st->state, NULL);
+    unsigned char h[32];
+
+    zsso_crypto_sha256(state, strlen(state), h);
+    return apr_pstrcat(p, zsso_b64url_encode(p, h, sizeof(h)), USED_SUFFIX,
+                       NULL);
+}
+
+static int already_used(request_rec *r, const zsso_state_t *st)
+{
     unsigned char buf[8];
     unsigned int len = sizeof(buf);
-    apr_status_t rv = zsso_cache_get(r, key, buf, &len);
 
-    /* XXX(ZI-4): get-then-put, not atomic: two callbacks with the same
-     * state at the same moment on two workers could both pass. */
-    if (rv == APR_SUCCESS) {
-        return zsso_err_set(err, ZSSO_EDUP, "login state already used");
-    }
-    rv = zsso_cache_put(r, key, apr_time_from_sec(st->created
-                                                  + ZSSO_STATE_TTL),
+    return zsso_cache_get(r, used_key(r->pool, st->state), buf, &len)
+           == APR_SUCCESS;
+}
+
+zsso_status_t zsso_state_spend(request_rec *r, const zsso_state_t *st,
+                               zsso_err_t *err)
+{
+    apr_status_t rv;
+
+    /* XXX(ZI-4): checked in zsso_state_take, recorded here: not atomic,
+     * two callbacks with the same state at the same moment could both
+     * reach the token endpoint (which redeems a code only once). */
+    rv = zsso_cache_put(r, used_key(r->pool, st->state),
+                        apr_time_from_sec(st->created + ZSSO_STATE_TTL),
                         (const unsigned char *)"1", 1);
     if (rv != APR_SUCCESS) {
-        return zsso_err_set(err, ZSSO_ECRYPTO, "cannot record the login "
+        return zsso_err_set(err, ZSSO_ELIMIT, "cannot record the login "
                             "state as used (session store error %d)", rv);
     }
     return ZSSO_OK;
@@ -249,8 +264,8 @@ zsso_status_t zsso_state_take(request_rec *r, const zsso_dir_conf_t *dc,
     if (apr_time_sec(apr_time_now()) - st->created > ZSSO_STATE_TTL) {
         return zsso_err_set(err, ZSSO_EEXPIRED, "login state expired");
     }
-    if (mark_used(r, st, err) != ZSSO_OK) {
-        return err->status;
+    if (already_used(r, st)) {
+        return zsso_err_set(err, ZSSO_EDUP, "login state already used");
     }
     *out = st;
     return ZSSO_OK;

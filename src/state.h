@@ -33,12 +33,17 @@ const char *zsso_state_challenge(apr_pool_t *p, const zsso_state_t *st);
 zsso_status_t zsso_state_save(request_rec *r, const zsso_dir_conf_t *dc,
                               const zsso_state_t *st);
 
-/* Find, open and consume the login state named by the callback's state
- * parameter. ZSSO_ENOENT: no such pending login; ZSSO_EEXPIRED: too old;
- * ZSSO_EDUP: already used; ZSSO_ECRYPTO: the cookie was tampered with. The
- * cookie is removed in every case where it was found. */
+/* Find and open the login state named by the callback's state parameter.
+ * ZSSO_ENOENT: no such pending login; ZSSO_EEXPIRED: too old; ZSSO_EDUP:
+ * it already led to a sign-in; ZSSO_ECRYPTO: the cookie was tampered with.
+ * The cookie is removed in every case where it was found. */
 zsso_status_t zsso_state_take(request_rec *r, const zsso_dir_conf_t *dc,
                               const char *state, zsso_state_t **out,
                               zsso_err_t *err);
+
+/* Record that st led to a sign-in, so the same callback is refused from
+ * now on (ZSSO_ELIMIT when the store fails). */
+zsso_status_t zsso_state_spend(request_rec *r, const zsso_state_t *st,
+                               zsso_err_t *err);
 
 #endif

@@ -487,3 +487,23 @@ const char *zsso_printable(char *buf, apr_size_t size, const char *s)
     buf[i] = '\0';
     return buf;
 }
+
+char *zsso_cookie_strip(apr_pool_t *p, const char *header,
+                        const char *prefix)
+{
+    apr_size_t plen = strlen(prefix);
+    char *copy = apr_pstrdup(p, header ? header : ""), *last = NULL;
+    char *out = NULL;
+
+    for (char *pair = apr_strtok(copy, ";", &last); pair;
+         pair = apr_strtok(NULL, ";", &last)) {
+        while (*pair == ' ' || *pair == '\t') {
+            pair++;
+        }
+        if (*pair == '\0' || strncmp(pair, prefix, plen) == 0) {
+            continue;
+        }
+        out = out ? apr_pstrcat(p, out, "; ", pair, NULL) : pair;
+    }
+    return out;
+}

@@ -43,6 +43,11 @@ zsso_status_t zsso_query_get(apr_pool_t *p, const char *query,
 zsso_status_t zsso_cookie_parse(apr_pool_t *p, const char *header,
                                 apr_table_t *out, int max_pairs);
 
+/* header without the cookies whose names start with prefix (the rest keep
+ * their order, joined with "; "); NULL when none remains. */
+char *zsso_cookie_strip(apr_pool_t *p, const char *header,
+                        const char *prefix);
+
 /* True when path is safe to redirect to on this origin: starts with a
  * single '/', the second character is neither '/' nor '\\', no backslash
  * anywhere, no control character (< 0x20, 0x7f) and no space, and no

@@ -23,4 +23,7 @@ APLOG_USE_MODULE(zsso);
 
 #define ZSSO_AUTH_TYPE "zsso"
 
+/* Every cookie of the module starts so; the application never sees them. */
+#define ZSSO_COOKIE_PREFIX "zsso_"
+
 #endif

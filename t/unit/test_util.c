@@ -410,6 +410,19 @@ START_TEST(printable_cuts_and_masks)
 }
 END_TEST
 
+START_TEST(cookie_strip_prefix)
+{
+    ck_assert_str_eq(zsso_cookie_strip(t_pool, "a=1; zsso_session=x; "
+                                       "b=2;zsso_state_abc=y", "zsso_"),
+                     "a=1; b=2");
+    ck_assert_ptr_null(zsso_cookie_strip(t_pool, "zsso_session=x",
+                                         "zsso_"));
+    ck_assert_ptr_null(zsso_cookie_strip(t_pool, "", "zsso_"));
+    ck_assert_str_eq(zsso_cookie_strip(t_pool, "xzsso_a=1", "zsso_"),
+                     "xzsso_a=1");
+}
+END_TEST
+
 START_TEST(html_escape_five)
 {
     ck_assert_str_eq(zsso_html_escape(t_pool, "<a href=\"x\">'&'</a>"),
@@ -455,6 +468,7 @@ Suite *zsso_util_suite(void)
     tcase_add_test(cookie, cookie_parse_skips_non_pairs);
     tcase_add_test(cookie, cookie_parse_duplicates_kept);
     tcase_add_test(cookie, cookie_parse_max_pairs);
+    tcase_add_test(cookie, cookie_strip_prefix);
     tcase_add_loop_test(path, return_path_accepted, 0, N(paths_ok));
     tcase_add_loop_test(path, return_path_refused, 0, N(paths_refused));
     tcase_add_test(path, return_path_null);

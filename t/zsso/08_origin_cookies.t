@@ -16,7 +16,7 @@ use ZssoTest qw(:all);
 
 my $port = $ENV{ZSSO_RP_PORT};
 
-plan tests => 12, need_lwp;
+plan tests => 16, need_lwp;
 
 # ------------------------------------------------------------ Host header
 {
@@ -81,4 +81,28 @@ plan tests => 12, need_lwp;
     $res = $ua->get(rp_url('/console/env'));
     ok t_cmp(env_of($res)->{REMOTE_USER}, 'alice@example.com',
              '... and alice is still signed in');
+}
+
+# ------------------------------------------------------------ binding
+# A session of one organisation is not carried by an internal redirect
+# into another organisation's location (there it must be a new sign-in).
+{
+    my $ua = ua();
+    my ($res) = browse($ua, rp_url('/jump/go'),
+                       stop_at => qr{^https://127\.0\.0\.1:\Q$ENV{ZSSO_OP_PORT}\E/});
+    my $loc = $res->header('Location') // '';
+    t_debug('jump: ' . dump_res($res));
+    ok t_cmp($res->code, 302,
+             'an internal redirect into another organisation: no page');
+    ok t_cmp($loc, qr{^https://127\.0\.0\.1:\Q$ENV{ZSSO_OP_PORT}\E/oauth2/v1/authorize\?},
+             '... but a sign-in at that organisation\'s provider');
+    ok t_cmp(($res->decoded_content // '') =~ /REMOTE_USER=/ ? 1 : 0, 0,
+             '... and nothing of the other session reaches the page');
+}
+
+# ------------------------------------------------------------ cookies
+{
+    my ($res) = login('alice@example.com', 'alice-pw', '/console/env');
+    ok t_cmp(env_of($res)->{HTTP_COOKIE} // '', qr/^(?!.*zsso_)/,
+             'the application never sees the module\'s cookies');
 }
