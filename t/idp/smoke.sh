@@ -58,20 +58,20 @@ has() {
     esac
 }
 
-free_port() {
-    "$NODE" -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
-}
+util() { "$NODE" "$HERE/smoke-util.mjs" "$@"; }
+free_port() { util free-port; }
 # qp URL NAME: a query parameter of URL
-qp() { "$NODE" -e 'console.log(new URL(process.argv[1]).searchParams.get(process.argv[2]) ?? "")' "$1" "$2"; }
+qp() { util qp "$1" "$2"; }
 # abs BASE URL: URL resolved against BASE
-abs() { "$NODE" -e 'console.log(new URL(process.argv[2], process.argv[1]).href)' "$1" "$2"; }
+abs() { util abs "$1" "$2"; }
 jwt() { "$NODE" "$HERE/jwt-tool.mjs" "$@"; }
 # jpath FILE EXPR: evaluate EXPR on the JSON in FILE (as `j`)
-jpath() { "$NODE" -e 'const j=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8"));const v=eval(process.argv[2]);console.log(typeof v==="string"?v:JSON.stringify(v))' "$1" "$2"; }
+jpath() { util jpath "$1" "$2"; }
 
 # req [curl args]: sets STATUS, LOC, CTYPE; body in $T/body, headers in $T/hdr
 req() {
-    STATUS=$(curl -sS --max-time 20 --cacert "$T/pki/ca.pem" -o "$T/body" -D "$T/hdr" -w '%{http_code}' "$@" 2>"$T/curl.err")
+    STATUS=$(curl -sS --max-time 20 --cacert "$T/pki/ca.pem" -o "$T/body" \
+        -D "$T/hdr" -w '%{http_code}' "$@" 2>"$T/curl.err")
     LOC=$(grep -i '^location:' "$T/hdr" | tail -1 | cut -d' ' -f2- | tr -d '\r')
     CTYPE=$(grep -i '^content-type:' "$T/hdr" | tail -1 | cut -d' ' -f2- | tr -d '\r')
     BODY=$(cat "$T/body")
@@ -99,7 +99,8 @@ before=$(stat -c %Y "$T/pki/server.pem")
 sleep 1
 bash "$HERE/gen-pki.sh" "$T/pki" >/dev/null
 eq "gen-pki is idempotent" "$(stat -c %Y "$T/pki/server.pem")" "$before"
-ok "server.pem chains to ca.pem" openssl verify -CAfile "$T/pki/ca.pem" -purpose sslserver "$T/pki/server.pem"
+ok "server.pem chains to ca.pem" \
+    openssl verify -CAfile "$T/pki/ca.pem" -purpose sslserver "$T/pki/server.pem"
 ok "rogue-server.pem chains to rogue-ca.pem" openssl verify -CAfile "$T/pki/rogue-ca.pem" -purpose sslserver "$T/pki/rogue-server.pem"
 if openssl verify -CAfile "$T/pki/ca.pem" "$T/pki/rogue-server.pem" >/dev/null 2>&1; then
     fail "rogue-server.pem must not chain to ca.pem"
