@@ -102,6 +102,12 @@ static int start_login(request_rec *r, const zsso_dir_conf_t *dc,
     }
     /* A return path must fit the state cookie (browsers drop cookies
      * over 4 KB): a longer deep link returns to the location's root. */
+    if (strlen(return_to) > ZSSO_RETURN_MAX) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, ZSSO_LOGNO(00109)
+                      "the requested URL is over %d bytes: after sign-in "
+                      "the user returns to %s instead", ZSSO_RETURN_MAX,
+                      home(r, dc));
+    }
     st = zsso_state_new(r, zsso_return_path_ok(return_to)
                            && strlen(return_to) <= ZSSO_RETURN_MAX
                            ? return_to : home(r, dc));

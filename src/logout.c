@@ -68,8 +68,8 @@ static int cross_site(request_rec *r)
     if (site && strcasecmp(site, "cross-site") == 0) {
         return 1;
     }
-    return origin && strcmp(origin, "null") != 0
-           && strcasecmp(origin, zsso_req_url(r, "")) != 0;
+    /* "null" (a sandboxed or privacy-stripped origin) is not ours. */
+    return origin && strcasecmp(origin, zsso_req_url(r, "")) != 0;
 }
 
 int zsso_logout_handle(request_rec *r, const zsso_dir_conf_t *dc)

@@ -16,7 +16,7 @@ use ZssoTest qw(:all);
 
 my $port = $ENV{ZSSO_RP_PORT};
 
-plan tests => 16, need_lwp;
+plan tests => 17, need_lwp;
 
 # ------------------------------------------------------------ Host header
 {
@@ -76,8 +76,11 @@ plan tests => 16, need_lwp;
         POST => rp_url('/console/zsso/logout'),
         ['Sec-Fetch-Site' => 'cross-site']));
     ok t_cmp($res->code, 403, '... and with Sec-Fetch-Site: cross-site: 403');
+    $res = $ua->request(HTTP::Request->new(
+        POST => rp_url('/console/zsso/logout'), [Origin => 'null']));
+    ok t_cmp($res->code, 403, '... and with Origin: null: 403');
     my @lines = grep { /ZSSO00302/ } zsso_lines(error_log_since($offset));
-    ok t_cmp(scalar @lines, 2, '... each logged once (ZSSO00302)');
+    ok t_cmp(scalar @lines, 3, '... each logged once (ZSSO00302)');
     $res = $ua->get(rp_url('/console/env'));
     ok t_cmp(env_of($res)->{REMOTE_USER}, 'alice@example.com',
              '... and alice is still signed in');
