@@ -101,13 +101,16 @@ bash "$HERE/gen-pki.sh" "$T/pki" >/dev/null
 eq "gen-pki is idempotent" "$(stat -c %Y "$T/pki/server.pem")" "$before"
 ok "server.pem chains to ca.pem" \
     openssl verify -CAfile "$T/pki/ca.pem" -purpose sslserver "$T/pki/server.pem"
-ok "rogue-server.pem chains to rogue-ca.pem" openssl verify -CAfile "$T/pki/rogue-ca.pem" -purpose sslserver "$T/pki/rogue-server.pem"
+ok "rogue-server.pem chains to rogue-ca.pem" \
+    openssl verify -CAfile "$T/pki/rogue-ca.pem" -purpose sslserver \
+    "$T/pki/rogue-server.pem"
 if openssl verify -CAfile "$T/pki/ca.pem" "$T/pki/rogue-server.pem" >/dev/null 2>&1; then
     fail "rogue-server.pem must not chain to ca.pem"
 else
     pass "rogue-server.pem does not chain to ca.pem"
 fi
-has "server.pem SAN" "$(openssl x509 -in "$T/pki/server.pem" -noout -ext subjectAltName 2>/dev/null)" "IP Address:127.0.0.1, DNS:localhost"
+SAN=$(openssl x509 -in "$T/pki/server.pem" -noout -ext subjectAltName 2>/dev/null)
+has "server.pem SAN" "$SAN" "IP Address:127.0.0.1, DNS:localhost"
 
 # ------------------------------------------------------------------ start
 OKTA_PORT=$(free_port)
@@ -123,7 +126,8 @@ const c = JSON.parse(fs.readFileSync(ex, "utf8"));
 c.port = Number(port); c.cert = dir + "/server.pem"; c.key = dir + "/server.key";
 fs.writeFileSync(out, JSON.stringify(c, null, 2));
 ' "$HERE/okta-op.example.json" "$OKTA_PORT" "$T/pki" "$T/okta.json"
-printf '{"port": %s, "cert": "%s", "key": "%s"}\n' "$FAKE_PORT" "$T/pki/server.pem" "$T/pki/server.key" >"$T/fake.json"
+printf '{"port": %s, "cert": "%s", "key": "%s"}\n' "$FAKE_PORT" \
+    "$T/pki/server.pem" "$T/pki/server.key" >"$T/fake.json"
 
 "$NODE" "$HERE/okta-op.mjs" "$T/okta.json" >"$T/okta.log" 2>"$T/okta.err" &
 PIDS+=($!)
@@ -132,8 +136,15 @@ OKTA_PID=$!
 PIDS+=($!)
 FAKE_PID=$!
 
-if wait_ready "$T/okta.log" okta-op "$OKTA_PID"; then pass "okta-op ready"; else fail "okta-op did not start: $(cat "$T/okta.err")"; exit 1; fi
-if wait_ready "$T/fake.log" fake-op "$FAKE_PID"; then pass "fake-op ready"; else fail "fake-op did not start: $(cat "$T/fake.err")"; exit 1; fi
+for op in okta fake; do
+    pid_var=$(echo "$op" | tr a-z A-Z)_PID
+    if wait_ready "$T/$op.log" "$op-op" "${!pid_var}"; then
+        pass "$op-op ready"
+    else
+        fail "$op-op did not start: $(cat "$T/$op.err")"
+        exit 1
+    fi
+done
 eq "okta-op ready line" "$(head -1 "$T/okta.log")" "okta-op ready $OKTA"
 eq "fake-op ready line" "$(head -1 "$T/fake.log")" "fake-op ready $FAKE"
 
