@@ -18,7 +18,9 @@
 #include "src/http.h"
 #include "src/identity.h"
 #include "src/provider.h"
+#include "src/rolefile.h"
 #include "src/startup.h"
+#include "src/status.h"
 
 static int zsso_pre_config(apr_pool_t *pconf, apr_pool_t *plog,
                            apr_pool_t *ptemp)
@@ -79,6 +81,7 @@ static int zsso_post_config(apr_pool_t *pconf, apr_pool_t *plog,
 {
     zsso_srv_conf_t *sc = zsso_config_srv(s);
     zsso_global_t *g = apr_pcalloc(pconf, sizeof(*g));
+    apr_array_header_t *orgs;
 
     if (make_keys(s, g, sc->passphrase) != OK) {
         ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s, ZSSO_LOGNO(00005)
@@ -91,9 +94,11 @@ static int zsso_post_config(apr_pool_t *pconf, apr_pool_t *plog,
     for (server_rec *v = s; v; v = v->next) {
         zsso_config_srv(v)->global = g;
     }
+    orgs = zsso_startup_orgs(pconf, s);
+    g->status = zsso_status_make(pconf, s, orgs);
     zsso_http_global_init();
     if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_CONFIG) {
-        zsso_startup_announce(ptemp, s);
+        zsso_startup_announce(s, orgs);
     }
     return OK;
 }
@@ -107,6 +112,7 @@ static void zsso_child_init(apr_pool_t *pchild, server_rec *s)
     }
     zsso_cache_child_init(pchild, s, g);
     g->providers = zsso_provider_registry(pchild);
+    g->rolefiles = zsso_rolefiles_make(pchild);
 }
 
 /* Before any other module reads the request, so that no phase and no
@@ -129,6 +135,10 @@ static void zsso_register_hooks(apr_pool_t *p)
                         AP_AUTH_INTERNAL_PER_CONF);
     ap_hook_note_auth_failure(zsso_authn_note_failure, NULL, NULL,
                               APR_HOOK_MIDDLE);
+    ap_hook_insert_error_filter(zsso_authn_forbid, NULL, NULL,
+                                APR_HOOK_MIDDLE);
+    ap_hook_insert_filter(zsso_authn_forbid, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_handler(zsso_status_handler, NULL, NULL, APR_HOOK_MIDDLE);
     zsso_authz_register(p);
 }
 

@@ -17,7 +17,11 @@ ZSSO_PACKAGES=(
 : "${ZSSO_OP_PORT:=18443}"
 : "${ZSSO_FAKE_PORT:=18444}"
 : "${ZSSO_ROGUE_PORT:=18445}"
-export ZSSO_RP_PORT ZSSO_OP_PORT ZSSO_FAKE_PORT ZSSO_ROGUE_PORT
+: "${ZSSO_OP2_PORT:=18446}"
+: "${ZSSO_ECHO_PORT:=18447}"
+: "${ZSSO_VHOST_PORT:=8531}"
+export ZSSO_RP_PORT ZSSO_OP_PORT ZSSO_FAKE_PORT ZSSO_ROGUE_PORT \
+    ZSSO_OP2_PORT ZSSO_ECHO_PORT ZSSO_VHOST_PORT
 
 section() {
     printf '\n==== %s ====\n' "$*"
@@ -186,6 +190,42 @@ write_okta_op_config() {
   ]
 }
 EOF
+}
+
+# write_org2_config FILE PORT SECRET PKI BASE: a second organisation for
+# the multi-organisation tests: okta-op with client zsso-beta (redirect URIs
+# under BASE), groups served by userinfo only (as Okta's org server does
+# with an access token), dana (assigned, group beta-admins) and erin (not
+# assigned).
+write_org2_config() {
+    local file=$1 port=$2 secret=$3 pki=$4 base=$5
+    cat >"$file" <<EOF
+{
+  "port": $port,
+  "cert": "$pki/server.pem",
+  "key": "$pki/server.key",
+  "groups_in_id_token": false,
+  "clients": [
+    { "client_id": "zsso-beta", "client_secret": "$secret",
+      "redirect_uris": [ "$base/zsso/callback" ],
+      "post_logout_redirect_uris": [ "$base/zsso/logged-out", "$base/" ] }
+  ],
+  "users": [
+    { "login": "dana@beta.example", "password": "dana-pw", "sub": "00udana",
+      "name": "Dana Beta", "email": "dana@beta.example",
+      "groups": ["Everyone", "beta-admins"],
+      "assigned_clients": ["zsso-beta"] },
+    { "login": "erin@beta.example", "password": "erin-pw", "sub": "00uerin",
+      "name": "Erin Beta", "email": "erin@beta.example",
+      "groups": ["Everyone"], "assigned_clients": [] }
+  ]
+}
+EOF
+}
+
+# write_echo_config FILE PORT: the backend behind mod_proxy.
+write_echo_config() {
+    printf '{ "port": %s }\n' "$2" >"$1"
 }
 
 # write_fake_op_config FILE PORT PKI [CERT]: CERT is the name of the

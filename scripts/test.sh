@@ -8,7 +8,9 @@
 # (C unit tests), test PKI, the two OpenID providers of t/idp/ on loopback
 # (okta-op on $ZSSO_OP_PORT, default 18443; fake-op on $ZSSO_FAKE_PORT,
 # default 18444, and again with a rogue certificate on $ZSSO_ROGUE_PORT,
-# default 18445), then the Apache::Test suite t/zsso/*.t on
+# default 18445; a second organisation's okta-op on $ZSSO_OP2_PORT, default
+# 18446; the proxied application t/idp/echo.mjs on $ZSSO_ECHO_PORT, default
+# 18447), then the Apache::Test suite t/zsso/*.t on
 # http://localhost:8529 ($ZSSO_RP_PORT).  The exit status is non-zero when
 # any step fails.  Two runs at once need their own ZSSO_TEST_DIR and ports.
 #
@@ -94,6 +96,8 @@ stop_providers() {
     kill_pidfile "$RUN/okta-op.pid"
     kill_pidfile "$RUN/fake-op.pid"
     kill_pidfile "$RUN/rogue-op.pid"
+    kill_pidfile "$RUN/org2-op.pid"
+    kill_pidfile "$RUN/echo.pid"
 }
 
 stop_httpd() {
@@ -148,6 +152,16 @@ write_fake_op_config "$RUN/rogue-op.json" "$ZSSO_ROGUE_PORT" "$PKI" \
 start_provider fake-op "$RUN/rogue-op.json" "$RUN/rogue-op.log" \
     "$RUN/rogue-op.pid"
 
+# A second organisation (its own provider and client), and the application
+# the proxy tests put behind mod_proxy.
+[ -f "$RUN/org2_secret" ] || random_token | tr -d '\n' >"$RUN/org2_secret"
+write_org2_config "$RUN/org2-op.json" "$ZSSO_OP2_PORT" \
+    "$(cat "$RUN/org2_secret")" "$PKI" "http://localhost:$ZSSO_RP_PORT/beta"
+start_provider okta-op "$RUN/org2-op.json" "$RUN/org2-op.log" \
+    "$RUN/org2-op.pid"
+write_echo_config "$RUN/echo.json" "$ZSSO_ECHO_PORT"
+start_provider echo "$RUN/echo.json" "$RUN/echo.log" "$RUN/echo.pid"
+
 section "Apache::Test suite (t/zsso)"
 export ZSSO_TEST_CA=$PKI/ca.pem
 export ZSSO_PKI_DIR=$PKI
@@ -194,7 +208,7 @@ if [ "$suite_status" -ne 0 ]; then
             -e '\[zsso:info\]|Segmentation|exit signal' t/logs/error_log \
             | tail -n 40 || true
     fi
-    for p in okta-op fake-op rogue-op; do
+    for p in okta-op fake-op rogue-op org2-op echo; do
         echo "---- last lines of $p log"
         tail -n 15 "$RUN/$p.log" || true
     done

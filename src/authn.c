@@ -21,7 +21,11 @@
 #include "request.h"
 #include "session.h"
 #include "state.h"
+#include "status.h"
 #include "util.h"
+
+#define LOGIN_HINT_MAX 256      /* a longer login_hint is not passed on */
+#define NOTE_FORBIDDEN "zsso-forbidden"   /* r->notes: refused by Require */
 
 /* ------------------------------------------------------------------ */
 /* who is asking                                                      */
@@ -64,9 +68,11 @@ static const char *home(request_rec *r, const zsso_dir_conf_t *dc)
 
 static const char *authorize_url(request_rec *r, const zsso_dir_conf_t *dc,
                                  const zsso_metadata_t *m,
-                                 const zsso_state_t *st)
+                                 const zsso_state_t *st, const char *hint)
 {
     apr_pool_t *p = r->pool;
+    const char *h = hint ? apr_pstrcat(p, "&login_hint=",
+                                       zsso_url_encode(p, hint), NULL) : "";
 
     /* OpenID Connect Core 3.1.2.1 and RFC 7636 section 4.3. */
     return apr_pstrcat(p, m->authorization_endpoint,
@@ -78,11 +84,11 @@ static const char *authorize_url(request_rec *r, const zsso_dir_conf_t *dc,
         "&state=", st->state,
         "&nonce=", st->nonce,
         "&code_challenge=", zsso_state_challenge(p, st),
-        "&code_challenge_method=S256", NULL);
+        "&code_challenge_method=S256", h, NULL);
 }
 
 static int start_login(request_rec *r, const zsso_dir_conf_t *dc,
-                       const char *return_to)
+                       const char *return_to, const char *hint)
 {
     zsso_metadata_t m;
     zsso_state_t *st;
@@ -92,6 +98,7 @@ static int start_login(request_rec *r, const zsso_dir_conf_t *dc,
     zsso_err_clear(&err);
     if (zsso_provider_metadata(r, dc, &m, &err) != ZSSO_OK) {
         ref = zsso_page_ref(r);
+        zsso_status_count(r, dc, ZSSO_CNT_UNREACHABLE);
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, ZSSO_LOGNO(00101)
                       "cannot start a sign-in: discovery of %s failed: %s "
                       "(ref %s)", dc->issuer, err.text, ref);
@@ -117,7 +124,9 @@ static int start_login(request_rec *r, const zsso_dir_conf_t *dc,
                       "failed)");
         return HTTP_INTERNAL_SERVER_ERROR;
     }
-    apr_table_setn(r->headers_out, "Location", authorize_url(r, dc, &m, st));
+    zsso_status_count(r, dc, ZSSO_CNT_LOGIN_START);
+    apr_table_setn(r->headers_out, "Location",
+                   authorize_url(r, dc, &m, st, hint));
     apr_table_setn(r->err_headers_out, "Cache-Control", "no-store");
     ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, ZSSO_LOGNO(00103)
                   "no session: sending the browser to %s",
@@ -143,6 +152,7 @@ static int unauthorized(request_rec *r, const zsso_dir_conf_t *dc)
 {
     const char *ref = zsso_page_ref(r);
 
+    zsso_status_count(r, dc, ZSSO_CNT_NO_SESSION);
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, ZSSO_LOGNO(00107)
                   "no session and not a browser page load (%s %s): 401 "
                   "(ref %s)", r->method, r->uri, ref);
@@ -151,6 +161,80 @@ static int unauthorized(request_rec *r, const zsso_dir_conf_t *dc)
                            "Sign-in required", "This address needs a "
                            "signed-in session. Open it in a browser to sign "
                            "in with Okta.", NULL, NULL);
+}
+
+/* ------------------------------------------------------------------ */
+/* the SSO login URL, also Okta's "Initiate login URI"                */
+/* ------------------------------------------------------------------ */
+
+/* target as a path on this server's canonical origin: a same-origin
+ * absolute URL loses its origin; anything else is NULL. */
+static const char *on_this_origin(request_rec *r, const char *target)
+{
+    const char *origin = zsso_req_url(r, "");
+    apr_size_t n = strlen(origin);
+
+    if (strncasecmp(target, origin, n) == 0 && target[n] == '/') {
+        target += n;
+    }
+    if (!zsso_return_path_ok(target) || strlen(target) > ZSSO_RETURN_MAX) {
+        return NULL;
+    }
+    return target;
+}
+
+/* OpenID Connect Core section 4: a login a third party (Okta's dashboard)
+ * starts names the issuer, and may name where to land. A foreign issuer
+ * or a target off this site falls back to the location's root. */
+static const char *login_target(request_rec *r, const zsso_dir_conf_t *dc)
+{
+    const char *iss = NULL, *target = NULL, *path;
+    zsso_status_t qi = zsso_query_get(r->pool, r->args, "iss", &iss);
+    zsso_status_t qt = zsso_query_get(r->pool, r->args, "target_link_uri",
+                                      &target);
+    char buf[129];
+
+    if (qi != ZSSO_OK && qi != ZSSO_ENOENT) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, ZSSO_LOGNO(00110)
+                      "login: iss repeated or badly encoded: going to %s",
+                      home(r, dc));
+        return home(r, dc);
+    }
+    if (qi == ZSSO_OK && strcmp(iss, dc->issuer) != 0) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, ZSSO_LOGNO(00111)
+                      "login: iss %s is not the configured issuer %s: "
+                      "going to %s", zsso_printable(buf, sizeof(buf), iss),
+                      dc->issuer, home(r, dc));
+        return home(r, dc);
+    }
+    if (qt == ZSSO_ENOENT) {
+        return home(r, dc);
+    }
+    path = qt == ZSSO_OK ? on_this_origin(r, target) : NULL;
+    if (path == NULL) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, ZSSO_LOGNO(00112)
+                      "login: target_link_uri is not a path on this site "
+                      "(or repeated, or too long): going to %s",
+                      home(r, dc));
+        return home(r, dc);
+    }
+    return path;
+}
+
+static const char *login_hint(request_rec *r)
+{
+    const char *hint = NULL;
+
+    if (zsso_query_get(r->pool, r->args, "login_hint", &hint) != ZSSO_OK
+        || strlen(hint) > LOGIN_HINT_MAX) {
+        return NULL;
+    }
+    for (const char *c = hint; *c; c++) {
+        if ((unsigned char)*c < 0x20 || *c == 0x7f) {
+            return NULL;
+        }
+    }
+    return hint;
 }
 
 /* ------------------------------------------------------------------ */
@@ -213,6 +297,7 @@ static int from_session(request_rec *r, const zsso_dir_conf_t *dc)
     if (st == ZSSO_ELIMIT) {
         const char *ref = zsso_page_ref(r);
 
+        zsso_status_count(r, dc, ZSSO_CNT_STORE);
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, ZSSO_LOGNO(00105)
                       "session store unavailable: %s (ref %s)", err.text,
                       ref);
@@ -263,16 +348,16 @@ int zsso_authn_check(request_rec *r)
     if (rv != DECLINED) {
         if (rv == OK && ep == EP_LOGIN) {
             apr_table_setn(r->headers_out, "Location",
-                           zsso_req_url(r, home(r, dc)));
+                           zsso_req_url(r, login_target(r, dc)));
             return HTTP_MOVED_TEMPORARILY;
         }
         return rv;
     }
     if (ep == EP_LOGIN) {
-        return start_login(r, dc, home(r, dc));
+        return start_login(r, dc, login_target(r, dc), login_hint(r));
     }
     if (r->main == NULL && is_navigation(r)) {
-        return start_login(r, dc, r->unparsed_uri);
+        return start_login(r, dc, r->unparsed_uri, NULL);
     }
     return unauthorized(r, dc);
 }
@@ -290,16 +375,42 @@ int zsso_authn_note_failure(request_rec *r, const char *auth_type)
         return OK;              /* the 401 page is already in place */
     }
     /* Signed in, refused by Require: no new login, a page that says so.
-     * XXX(ZI-1): mod_authz_core answers 401 here unless the administrator
-     * sets AuthzSendForbiddenOnFailure On; the status should be 403. */
+     * mod_authz_core answers 401 here (unless AuthzSendForbiddenOnFailure
+     * On); zsso_authn_forbid turns it into 403 as the error goes out. */
     ref = zsso_page_ref(r);
+    zsso_status_count(r, zsso_config_dir(r), ZSSO_CNT_FORBIDDEN);
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, ZSSO_LOGNO(00108)
                   "user %s (role %s) may not open %s: refused by Require "
                   "(ref %s)", id->user, id->role, r->uri, ref);
-    challenge(r, zsso_config_dir(r));
-    zsso_page_error(r, HTTP_UNAUTHORIZED, ref, "Not allowed",
-                    apr_pstrcat(r->pool, "You are signed in as ", id->user,
-                                " with the role ", id->role, ", which may "
-                                "not open this page.", NULL), NULL, NULL);
+    apr_table_setn(r->notes, NOTE_FORBIDDEN, "1");
+    zsso_page_forbidden(r, ref, "Not allowed",
+                        apr_pstrcat(r->pool, "You are signed in as ",
+                                    id->user, " with the role ", id->role,
+                                    ", which may not open this page. Ask "
+                                    "your administrator if you need it.",
+                                    NULL));
     return OK;
+}
+
+/* RFC 9110 section 15.5.4: the server understood who is asking and
+ * refuses; 401 would invite the client to sign in again. Runs as the
+ * error response starts (insert_error_filter) and, for an ErrorDocument
+ * that is a local URL, in the request that serves it (insert_filter). */
+void zsso_authn_forbid(request_rec *r)
+{
+    const request_rec *from = r;
+
+    if (r->status != HTTP_UNAUTHORIZED) {
+        return;
+    }
+    while (from && !apr_table_get(from->notes, NOTE_FORBIDDEN)) {
+        from = from->prev;
+    }
+    if (from == NULL) {
+        return;
+    }
+    r->status = HTTP_FORBIDDEN;
+    r->status_line = NULL;
+    apr_table_unset(r->err_headers_out, "WWW-Authenticate");
+    apr_table_unset(r->headers_out, "WWW-Authenticate");
 }

@@ -15,4 +15,8 @@ int zsso_authn_check(request_rec *r);
  * signed-in user whom authorization refused. */
 int zsso_authn_note_failure(request_rec *r, const char *auth_type);
 
+/* insert_error_filter and insert_filter hooks: the 401 mod_authz_core
+ * sends a signed-in user it refused goes out as 403. */
+void zsso_authn_forbid(request_rec *r);
+
 #endif

@@ -2,6 +2,10 @@
  * authz.c - authorization on the signed-in user's role and groups.
  * Arguments are words as httpd reads them, so a role with a space is
  * quoted: Require zsso-role "Console Admin" Auditor
+ *
+ * Require zsso-claim <name> <value>... matches a claim of the ID token the
+ * session was made from: a string equal to a value, an array holding one,
+ * or a number or boolean whose JSON text is one (exact, case-sensitive).
  */
 #include <apr_strings.h>
 #include <http_request.h>
@@ -9,6 +13,8 @@
 
 #include "authz.h"
 #include "identity.h"
+#include "jose.h"
+#include "json.h"
 
 typedef int (*matcher_t)(const zsso_identity_t *id, const char *word);
 
@@ -70,6 +76,78 @@ static const char *parse_words(cmd_parms *cmd, const char *line,
     return NULL;
 }
 
+/* The claim's values as text: a string, each string of an array, or the
+ * JSON text of a number or boolean. NULL when absent or of another type. */
+static apr_array_header_t *claim_values(request_rec *r,
+                                        const zsso_identity_t *id,
+                                        const char *name)
+{
+    apr_array_header_t *vals = NULL;
+    zsso_jws_t *jws;
+    zsso_err_t err;
+    apr_int64_t n;
+    int b;
+
+    zsso_err_clear(&err);
+    /* Verified at sign-in; the sealed session record kept it intact. */
+    jws = id->id_token ? zsso_jws_parse(r->pool, id->id_token, &err) : NULL;
+    if (jws == NULL) {
+        return NULL;
+    }
+    if (zsso_json_get_strings(r->pool, jws->claims, name, &vals)
+        == ZSSO_OK) {
+        return vals;
+    }
+    vals = apr_array_make(r->pool, 1, sizeof(const char *));
+    if (zsso_json_get_bool(jws->claims, name, &b) == ZSSO_OK) {
+        APR_ARRAY_PUSH(vals, const char *) = b ? "true" : "false";
+    }
+    else if (zsso_json_get_int(jws->claims, name, &n) == ZSSO_OK) {
+        APR_ARRAY_PUSH(vals, const char *) =
+            apr_psprintf(r->pool, "%" APR_INT64_T_FMT, n);
+    }
+    return vals->nelts ? vals : NULL;
+}
+
+static authz_status check_claim(request_rec *r, const char *line,
+                                const void *parsed)
+{
+    const zsso_identity_t *id = zsso_identity_of(r);
+    const char *name, *w;
+    apr_array_header_t *vals;
+
+    if (id == NULL || r->user == NULL) {
+        return AUTHZ_DENIED_NO_USER;
+    }
+    name = ap_getword_conf(r->pool, &line);
+    vals = claim_values(r, id, name);
+    while (vals && *(w = ap_getword_conf(r->pool, &line)) != '\0') {
+        for (int i = 0; i < vals->nelts; i++) {
+            if (strcmp(APR_ARRAY_IDX(vals, i, const char *), w) == 0) {
+                return AUTHZ_GRANTED;
+            }
+        }
+    }
+    ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, ZSSO_LOGNO(00402)
+                  "user %s: claim %s %s none of the values in the Require "
+                  "line", id->user, name, vals ? "has" : "is absent, so has");
+    return AUTHZ_DENIED;
+}
+
+static const char *parse_claim(cmd_parms *cmd, const char *line,
+                               const void **parsed)
+{
+    const char *s = line;
+
+    if (*ap_getword_conf(cmd->temp_pool, &s) == '\0'
+        || *ap_getword_conf(cmd->temp_pool, &s) == '\0') {
+        return "Require zsso-claim needs a claim name and at least one "
+               "value, e.g. Require zsso-claim department Finance";
+    }
+    return NULL;
+}
+
+static const authz_provider claim_provider = { check_claim, parse_claim };
 static const authz_provider role_provider = { check_role, parse_words };
 static const authz_provider group_provider = { check_group, parse_words };
 
@@ -80,5 +158,8 @@ void zsso_authz_register(apr_pool_t *p)
                               AP_AUTH_INTERNAL_PER_CONF);
     ap_register_auth_provider(p, AUTHZ_PROVIDER_GROUP, "zsso-group",
                               AUTHZ_PROVIDER_VERSION, &group_provider,
+                              AP_AUTH_INTERNAL_PER_CONF);
+    ap_register_auth_provider(p, AUTHZ_PROVIDER_GROUP, "zsso-claim",
+                              AUTHZ_PROVIDER_VERSION, &claim_provider,
                               AP_AUTH_INTERNAL_PER_CONF);
 }

@@ -19,6 +19,8 @@
 #include "request.h"
 #include "session.h"
 #include "state.h"
+#include "status.h"
+#include "userinfo.h"
 #include "util.h"
 
 #define TOKEN_MAX (256 * 1024)
@@ -55,6 +57,9 @@ static int provider_error(request_rec *r, const zsso_dir_conf_t *dc,
     const char *desc = NULL, *ref = zsso_page_ref(r);
 
     zsso_query_get(r->pool, r->args, "error_description", &desc);
+    zsso_status_count(r, dc, strcmp(error, "access_denied") == 0
+                             ? ZSSO_CNT_NOT_ASSIGNED
+                             : ZSSO_CNT_PROVIDER_ERROR);
     ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, ZSSO_LOGNO(00201)
                   "provider refused the sign-in: error=%.64s "
                   "description=\"%s\" (ref %s)",
@@ -188,6 +193,21 @@ static const char *claim_or_empty(const zsso_json_t *c, const char *name)
     return v ? v : "";
 }
 
+/* The groups claim of the ID token; *found is 0 when it is absent (not
+ * when it is empty: an empty list is Okta's answer for no groups). */
+static apr_array_header_t *id_token_groups(request_rec *r,
+                                           const zsso_dir_conf_t *dc,
+                                           const zsso_jws_t *jws, int *found)
+{
+    apr_array_header_t *g = NULL;
+    zsso_status_t st = zsso_json_get_strings(r->pool, jws->claims,
+                                             zsso_config_role_claim(dc), &g);
+
+    *found = st != ZSSO_ENOENT;
+    return st == ZSSO_OK ? g : apr_array_make(r->pool, 1,
+                                              sizeof(const char *));
+}
+
 static zsso_status_t session_from(request_rec *r, const zsso_dir_conf_t *dc,
                                   const zsso_jws_t *jws, const char *compact,
                                   zsso_session_t *s, zsso_err_t *err)
@@ -199,19 +219,53 @@ static zsso_status_t session_from(request_rec *r, const zsso_dir_conf_t *dc,
         return zsso_err_set(err, ZSSO_ECLAIM, "the user claim %s is "
                             "missing or not a string", uc);
     }
-    if (zsso_json_get_strings(r->pool, jws->claims, "groups", &s->groups)
-        != ZSSO_OK) {
-        s->groups = apr_array_make(r->pool, 1, sizeof(const char *));
-    }
     zsso_json_get_string(jws->claims, "sub", &s->sub);
     s->email = claim_or_empty(jws->claims, "email");
     s->name = claim_or_empty(jws->claims, "name");
     s->issuer = dc->issuer;
     s->client_id = dc->client_id;
-    s->base = dc->base ? dc->base : "";
+    s->base = zsso_req_where(r, dc);
     s->id_token = compact;
     s->created = apr_time_sec(apr_time_now());
     s->expires = s->created + zsso_config_session_age(dc);
+    return ZSSO_OK;
+}
+
+/* Groups for the role: the ID token's, else userinfo's. Only a userinfo
+ * answer about another subject stops the sign-in; without groups from
+ * either, the user has the default role and the debug log says why. */
+static zsso_status_t groups_for(request_rec *r, const zsso_dir_conf_t *dc,
+                                const zsso_jws_t *jws,
+                                const char *access_token, zsso_session_t *s,
+                                zsso_err_t *err)
+{
+    zsso_metadata_t m;
+    zsso_err_t uerr;
+    int found;
+
+    s->groups = id_token_groups(r, dc, jws, &found);
+    if (found) {
+        return ZSSO_OK;
+    }
+    zsso_err_clear(&uerr);
+    if (zsso_provider_metadata(r, dc, &m, &uerr) == ZSSO_OK
+        && zsso_userinfo_groups(r, dc, &m, access_token, s->sub, &s->groups,
+                                &uerr) == ZSSO_OK) {
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, ZSSO_LOGNO(00220)
+                      "the ID token has no %s claim: %d group(s) taken "
+                      "from userinfo", zsso_config_role_claim(dc),
+                      s->groups->nelts);
+        return ZSSO_OK;
+    }
+    if (uerr.status == ZSSO_ECLAIM) {
+        return zsso_err_set(err, ZSSO_ECLAIM, "%s", uerr.text);
+    }
+    s->groups = apr_array_make(r->pool, 1, sizeof(const char *));
+    ap_log_rerror(APLOG_MARK, uerr.status == ZSSO_ENOENT ? APLOG_DEBUG
+                  : APLOG_WARNING, 0, r, ZSSO_LOGNO(00221)
+                  "no groups for %s (neither the ID token's %s claim nor "
+                  "userinfo: %s): the default role applies", s->user,
+                  zsso_config_role_claim(dc), uerr.text);
     return ZSSO_OK;
 }
 
@@ -223,7 +277,8 @@ static zsso_status_t session_from(request_rec *r, const zsso_dir_conf_t *dc,
  * the HTTP status of the page already prepared. */
 static int obtain_id_token(request_rec *r, const zsso_dir_conf_t *dc,
                            const zsso_state_t *st, const char *code,
-                           const char *ref, const char **compact)
+                           const char *ref, const char **compact,
+                           const char **access_token)
 {
     zsso_metadata_t m;
     zsso_http_resp_t resp;
@@ -234,6 +289,7 @@ static int obtain_id_token(request_rec *r, const zsso_dir_conf_t *dc,
     zsso_err_clear(&err);
     if (zsso_provider_metadata(r, dc, &m, &err) != ZSSO_OK
         || token_request(r, dc, &m, st, code, &resp, &err) != ZSSO_OK) {
+        zsso_status_count(r, dc, ZSSO_CNT_UNREACHABLE);
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, ZSSO_LOGNO(00202)
                       "token request failed: %s (ref %s)", err.text, ref);
         return try_again(r, dc, HTTP_BAD_GATEWAY, ref, "Okta cannot be "
@@ -243,11 +299,14 @@ static int obtain_id_token(request_rec *r, const zsso_dir_conf_t *dc,
     }
     tok = token_response(r, &resp, &err);
     if (tok && zsso_json_get_string(tok, "id_token", compact) == ZSSO_OK) {
+        zsso_json_get_string(tok, "access_token", access_token);
         return OK;
     }
     /* Not JSON, or no id_token: the provider is broken (502); an OAuth
      * error such as invalid_grant belongs to this sign-in (401). */
     bad_gw = tok != NULL || err.status == ZSSO_EINVAL;
+    zsso_status_count(r, dc, bad_gw ? ZSSO_CNT_UNREACHABLE
+                                    : ZSSO_CNT_TOKEN_REFUSED);
     ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, ZSSO_LOGNO(00203)
                   "token response refused: %s (ref %s)",
                   tok ? "no id_token in the token response" : err.text, ref);
@@ -260,18 +319,20 @@ static int obtain_id_token(request_rec *r, const zsso_dir_conf_t *dc,
 static int exchange(request_rec *r, const zsso_dir_conf_t *dc,
                     const zsso_state_t *st, const char *code)
 {
-    const char *ref = zsso_page_ref(r), *compact = NULL;
+    const char *ref = zsso_page_ref(r), *compact = NULL, *at = NULL;
     zsso_jws_t *jws = NULL;
     zsso_session_t s = { 0 };
     zsso_err_t err;
-    int rv = obtain_id_token(r, dc, st, code, ref, &compact);
+    int rv = obtain_id_token(r, dc, st, code, ref, &compact, &at);
 
     if (rv != OK) {
         return rv;
     }
     zsso_err_clear(&err);
     if (check_id_token(r, dc, st, compact, &jws, &err) != ZSSO_OK
-        || session_from(r, dc, jws, compact, &s, &err) != ZSSO_OK) {
+        || session_from(r, dc, jws, compact, &s, &err) != ZSSO_OK
+        || groups_for(r, dc, jws, at, &s, &err) != ZSSO_OK) {
+        zsso_status_count(r, dc, ZSSO_CNT_TOKEN_REFUSED);
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, ZSSO_LOGNO(00204)
                       "ID token refused: %s (ref %s)", err.text, ref);
         return try_again(r, dc, HTTP_UNAUTHORIZED, ref, "Sign-in failed",
@@ -281,6 +342,7 @@ static int exchange(request_rec *r, const zsso_dir_conf_t *dc,
     }
     if (zsso_state_spend(r, st, &err) != ZSSO_OK
         || zsso_session_create(r, dc, &s, &err) != ZSSO_OK) {
+        zsso_status_count(r, dc, ZSSO_CNT_STORE);
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, ZSSO_LOGNO(00205)
                       "cannot store the session: %s (ref %s)", err.text,
                       ref);
@@ -289,6 +351,7 @@ static int exchange(request_rec *r, const zsso_dir_conf_t *dc,
                                "but could not be saved on this server. Try "
                                "again in a moment.", NULL, NULL);
     }
+    zsso_status_count(r, dc, ZSSO_CNT_LOGIN);
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, ZSSO_LOGNO(00206)
                   "signed in: user %s sub %s issuer %s", s.user, s.sub,
                   s.issuer);
@@ -304,6 +367,7 @@ static int bad_request(request_rec *r, const zsso_dir_conf_t *dc,
 {
     const char *ref = zsso_page_ref(r);
 
+    zsso_status_count(r, dc, ZSSO_CNT_BAD_CALLBACK);
     ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, ZSSO_LOGNO(00207)
                   "callback refused: %s (ref %s)", why, ref);
     return try_again(r, dc, HTTP_BAD_REQUEST, ref, "Sign-in link not valid",

@@ -42,6 +42,7 @@ void *zsso_config_create_dir(apr_pool_t *p, char *dir)
     dc->clock_skew = ZSSO_UNSET;
     dc->timeout = ZSSO_UNSET;
     dc->session_age = ZSSO_UNSET;
+    dc->pass_headers = ZSSO_UNSET;
     return dc;
 }
 
@@ -86,6 +87,9 @@ void *zsso_config_merge_dir(apr_pool_t *p, void *basev, void *addv)
     dc->user_claim = MERGE_PTR(user_claim);
     dc->default_role = MERGE_PTR(default_role);
     dc->role_map = MERGE_PTR(role_map);
+    dc->role_claim = MERGE_PTR(role_claim);
+    dc->role_file = MERGE_PTR(role_file);
+    dc->pass_headers = MERGE_INT(pass_headers);
     dc->clock_skew = MERGE_INT(clock_skew);
     dc->timeout = MERGE_INT(timeout);
     dc->session_age = MERGE_INT(session_age);
@@ -156,6 +160,11 @@ const char *zsso_config_user_claim(const zsso_dir_conf_t *dc)
 const char *zsso_config_default_role(const zsso_dir_conf_t *dc)
 {
     return dc->default_role ? dc->default_role : ZSSO_DEFAULT_ROLE;
+}
+
+const char *zsso_config_role_claim(const zsso_dir_conf_t *dc)
+{
+    return dc->role_claim ? dc->role_claim : ZSSO_DEFAULT_ROLE_CLAIM;
 }
 
 const char *zsso_config_endpoint(apr_pool_t *p, const zsso_dir_conf_t *dc,
@@ -495,6 +504,43 @@ static const char *set_role_map(cmd_parms *cmd, void *mconf,
     return NULL;
 }
 
+static const char *set_role_claim(cmd_parms *cmd, void *mconf,
+                                  const char *arg)
+{
+    zsso_dir_conf_t *dc = mconf;
+
+    if (!token_ok(arg, "_-.:")) {
+        return "ZSSORoleClaim: expected a claim name (e.g. groups)";
+    }
+    dc->role_claim = arg;
+    return NULL;
+}
+
+/* The file is read (and re-read when it changes) by src/rolefile.c; here
+ * only the path is resolved, since the console may create it later. */
+static const char *set_role_file(cmd_parms *cmd, void *mconf,
+                                 const char *arg)
+{
+    zsso_dir_conf_t *dc = mconf;
+
+    if (*arg == '\0') {
+        return "ZSSORoleFile: expected the path of a file of "
+               "\"user: role\" lines";
+    }
+    dc->role_file = ap_server_root_relative(cmd->pool, arg);
+    if (dc->role_file == NULL) {
+        return apr_psprintf(cmd->pool, "ZSSORoleFile: '%s' is not a valid "
+                            "path", arg);
+    }
+    return NULL;
+}
+
+static const char *set_pass_headers(cmd_parms *cmd, void *mconf, int on)
+{
+    ((zsso_dir_conf_t *)mconf)->pass_headers = on;
+    return NULL;
+}
+
 static const char *set_session_cache(cmd_parms *cmd, void *mconf,
                                      const char *arg)
 {
@@ -581,6 +627,15 @@ const command_rec zsso_config_cmds[] = {
                   "Organization Member)"),
     AP_INIT_TAKE2("ZSSORoleMap", set_role_map, NULL, DIR_CONF,
                   "an Okta group and the role it grants"),
+    AP_INIT_TAKE1("ZSSORoleClaim", set_role_claim, NULL, DIR_CONF,
+                  "the claim that carries the user's groups (default: "
+                  "groups)"),
+    AP_INIT_TAKE1("ZSSORoleFile", set_role_file, NULL, DIR_CONF,
+                  "a file of \"user: role\" lines that override the role, "
+                  "re-read when it changes"),
+    AP_INIT_FLAG("ZSSOPassHeaders", set_pass_headers, NULL, DIR_CONF,
+                 "On: pass X-ZSSO-User, -Role, -Email and -Groups request "
+                 "headers to the application (default: Off)"),
     AP_INIT_TAKE1("ZSSOSessionCache", set_session_cache, NULL, RSRC_CONF,
                   "socache provider[:args] for sessions (default: shmcb)"),
     AP_INIT_TAKE1("ZSSOClockSkew", set_skew, NULL, DIR_CONF,

@@ -13,6 +13,7 @@
 #define ZSSO_DEFAULT_SCOPE        "openid profile email groups"
 #define ZSSO_DEFAULT_USER_CLAIM   "preferred_username"
 #define ZSSO_DEFAULT_ROLE         "Organization Member"
+#define ZSSO_DEFAULT_ROLE_CLAIM   "groups"
 #define ZSSO_DEFAULT_SKEW         60
 #define ZSSO_DEFAULT_TIMEOUT      10
 #define ZSSO_DEFAULT_SESSION_AGE  (8 * 3600)
@@ -42,6 +43,9 @@ typedef struct {
     const char *user_claim;
     const char *default_role;
     apr_array_header_t *role_map;  /* of zsso_role_rule_t, config order */
+    const char *role_claim;    /* ZSSORoleClaim: the claim with groups */
+    const char *role_file;     /* ZSSORoleFile: per-user overrides */
+    int pass_headers;          /* ZSSOPassHeaders On: X-ZSSO-* to the app */
     int clock_skew;
     int timeout;
     int session_age;
@@ -59,6 +63,10 @@ struct zsso_global {
     struct ap_socache_instance_t *cache_inst;
     struct apr_global_mutex_t *cache_mutex;  /* NULL when MT-safe */
     struct zsso_registry *providers;  /* per process, made in child_init */
+    struct zsso_rolefiles *rolefiles; /* per process, made in child_init */
+    struct zsso_orgs *status;         /* the organisations and their
+                                       * counters, shared by all processes
+                                       * (src/status.c) */
 };
 
 typedef struct {
@@ -83,6 +91,7 @@ int zsso_config_session_age(const zsso_dir_conf_t *dc);
 const char *zsso_config_scope(const zsso_dir_conf_t *dc);
 const char *zsso_config_user_claim(const zsso_dir_conf_t *dc);
 const char *zsso_config_default_role(const zsso_dir_conf_t *dc);
+const char *zsso_config_role_claim(const zsso_dir_conf_t *dc);
 
 /* A <Location> path as a base: without its trailing slashes. */
 const char *zsso_config_base_of(apr_pool_t *p, const char *path);

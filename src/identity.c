@@ -8,14 +8,25 @@
 
 #include "identity.h"
 #include "request.h"
+#include "rolefile.h"
 #include "util.h"
 
 #define FORGED_PREFIX "x-zsso-"
 
-const char *zsso_identity_role(const zsso_dir_conf_t *dc,
+const char *zsso_identity_role(request_rec *r, const zsso_dir_conf_t *dc,
+                               const char *user,
                                const apr_array_header_t *groups)
 {
     const zsso_role_rule_t *rules;
+    const char *own;
+
+    if (dc->role_file) {
+        own = zsso_rolefile_role(r, zsso_config_srv(r->server)->global
+                                        ->rolefiles, dc->role_file, user);
+        if (own) {
+            return own;
+        }
+    }
 
     if (dc->role_map && groups) {
         rules = (const zsso_role_rule_t *)dc->role_map->elts;
@@ -45,7 +56,8 @@ zsso_identity_t *zsso_identity_make(request_rec *r,
     id->client_id = s->client_id;
     id->base = s->base;
     id->groups = s->groups;
-    id->role = zsso_identity_role(dc, s->groups);
+    id->id_token = s->id_token;
+    id->role = zsso_identity_role(r, dc, s->user, s->groups);
     return id;
 }
 
@@ -108,6 +120,63 @@ static void strip_cookies(request_rec *r)
     }
 }
 
+/* A value for a request header: bytes outside printable ASCII, '%' and
+ * the bytes in also become %XX (RFC 3986 section 2.1 style), so that no
+ * claim can end a header line or smuggle another one; UTF-8 survives as
+ * its escapes. */
+static const char *header_value(apr_pool_t *p, const char *v,
+                                const char *also)
+{
+    char *out, *o;
+
+    if (v == NULL) {
+        return "";
+    }
+    out = o = apr_palloc(p, 3 * strlen(v) + 1);
+    for (const unsigned char *c = (const unsigned char *)v; *c; c++) {
+        if (*c < 0x20 || *c >= 0x7f || *c == '%' || strchr(also, *c)) {
+            o += sprintf(o, "%%%02X", *c);
+        }
+        else {
+            *o++ = (char)*c;
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
+/* Groups joined with commas, each encoded, a comma inside a name too. */
+static const char *header_groups(apr_pool_t *p, const apr_array_header_t *g)
+{
+    apr_array_header_t *parts;
+
+    if (g == NULL || g->nelts == 0) {
+        return "";
+    }
+    parts = apr_array_make(p, g->nelts, sizeof(const char *));
+    for (int i = 0; i < g->nelts; i++) {
+        APR_ARRAY_PUSH(parts, const char *) =
+            header_value(p, APR_ARRAY_IDX(g, i, const char *), ",");
+    }
+    return apr_array_pstrcat(p, parts, ',');
+}
+
+/* ZSSOPassHeaders On: for a console behind mod_proxy, which sees no
+ * environment. Forged copies were removed in post_read_request. */
+static void pass_headers(request_rec *r, const zsso_identity_t *id)
+{
+    const zsso_dir_conf_t *dc = zsso_config_dir(r);
+    apr_table_t *h = r->headers_in;
+
+    if (dc->pass_headers != 1) {
+        return;
+    }
+    apr_table_setn(h, "X-ZSSO-User", header_value(r->pool, id->user, ""));
+    apr_table_setn(h, "X-ZSSO-Role", header_value(r->pool, id->role, ""));
+    apr_table_setn(h, "X-ZSSO-Email", header_value(r->pool, id->email, ""));
+    apr_table_setn(h, "X-ZSSO-Groups", header_groups(r->pool, id->groups));
+}
+
 void zsso_identity_apply(request_rec *r, const zsso_identity_t *id)
 {
     apr_table_t *env = r->subprocess_env;
@@ -122,6 +191,7 @@ void zsso_identity_apply(request_rec *r, const zsso_identity_t *id)
     apr_table_setn(env, "ZSSO_GROUPS", join(r->pool, id->groups));
     apr_table_setn(env, "ZSSO_ISSUER", id->issuer);
     zsso_req((request_rec *)r)->identity = id;
+    pass_headers(r, id);
     strip_cookies(r);
 }
 
@@ -149,11 +219,11 @@ zsso_identity_t *zsso_identity_inherit(request_rec *r,
      * another organisation's location must not carry it there. */
     if (up == NULL || strcmp(up->issuer, dc->issuer) != 0
         || strcmp(up->client_id, dc->client_id) != 0
-        || strcmp(up->base, dc->base ? dc->base : "") != 0) {
+        || strcmp(up->base, zsso_req_where(r, dc)) != 0) {
         return NULL;
     }
     id = apr_pmemdup(r->pool, up, sizeof(*id));
-    id->role = zsso_identity_role(dc, id->groups);
+    id->role = zsso_identity_role(r, dc, id->user, id->groups);
     return id;
 }
 

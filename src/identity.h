@@ -19,18 +19,22 @@ typedef struct zsso_identity {
     const char *client_id;     /* with issuer and base: where it was made */
     const char *base;
     const apr_array_header_t *groups;
+    const char *id_token;      /* its claims serve Require zsso-claim */
 } zsso_identity_t;
 
-/* The role: the first ZSSORoleMap rule (in configuration order) whose
- * group the user has, else ZSSODefaultRole. */
-const char *zsso_identity_role(const zsso_dir_conf_t *dc,
+/* The role, in this order: the user's line in ZSSORoleFile, the first
+ * ZSSORoleMap rule (in configuration order) whose group the user has,
+ * ZSSODefaultRole. */
+const char *zsso_identity_role(request_rec *r, const zsso_dir_conf_t *dc,
+                               const char *user,
                                const apr_array_header_t *groups);
 
 zsso_identity_t *zsso_identity_make(request_rec *r,
                                     const zsso_dir_conf_t *dc,
                                     const zsso_session_t *s);
 
-/* Set r->user, the environment, and remember the identity for authz. */
+/* Set r->user, the environment (and with ZSSOPassHeaders On the
+ * X-ZSSO-* request headers), and remember the identity for authz. */
 void zsso_identity_apply(request_rec *r, const zsso_identity_t *id);
 
 /* The identity of this request (or of the request it derives from, for

@@ -378,6 +378,35 @@ void zsso_json_set_strings(zsso_json_t *o, const char *name,
     json_object_set_new(o->j, name, a);
 }
 
+/* Children keep their own reference (their pool drops it), so these
+ * take one more rather than stealing. */
+void zsso_json_set_object(zsso_json_t *o, const char *name,
+                          const zsso_json_t *child)
+{
+    if (o == NULL || name == NULL || child == NULL) {
+        return;
+    }
+    json_object_set(o->j, name, child->j);
+}
+
+void zsso_json_set_objects(zsso_json_t *o, const char *name,
+                           const apr_array_header_t *v)
+{
+    json_t *a;
+
+    if (o == NULL || name == NULL || v == NULL || (a = json_array()) == NULL) {
+        return;
+    }
+    for (int i = 0; i < v->nelts; i++) {
+        const zsso_json_t *c = APR_ARRAY_IDX(v, i, const zsso_json_t *);
+
+        if (c) {
+            json_array_append(a, c->j);
+        }
+    }
+    json_object_set_new(o->j, name, a);
+}
+
 char *zsso_json_dump(apr_pool_t *p, const zsso_json_t *o)
 {
     size_t len;

@@ -53,6 +53,11 @@ void zsso_json_set_string(zsso_json_t *o, const char *name, const char *v);
 void zsso_json_set_int(zsso_json_t *o, const char *name, apr_int64_t v);
 void zsso_json_set_strings(zsso_json_t *o, const char *name,
                            const apr_array_header_t *v);
+/* An object member, and an array of objects (of zsso_json_t *). */
+void zsso_json_set_object(zsso_json_t *o, const char *name,
+                          const zsso_json_t *child);
+void zsso_json_set_objects(zsso_json_t *o, const char *name,
+                           const apr_array_header_t *v);
 /* Compact serialisation into p. */
 char *zsso_json_dump(apr_pool_t *p, const zsso_json_t *o);
 

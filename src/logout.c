@@ -14,6 +14,7 @@
 #include "provider.h"
 #include "request.h"
 #include "session.h"
+#include "status.h"
 #include "util.h"
 
 static const char *done_url(request_rec *r, const zsso_dir_conf_t *dc)
@@ -100,6 +101,7 @@ int zsso_logout_handle(request_rec *r, const zsso_dir_conf_t *dc)
     }
     ap_discard_request_body(r);
     zsso_session_end(r, dc, s);
+    zsso_status_count(r, dc, ZSSO_CNT_LOGOUT);
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, ZSSO_LOGNO(00301)
                   "signed out: user %s", s->user);
     url = end_session_url(r, dc, s);

@@ -67,6 +67,27 @@ int zsso_page_error(request_rec *r, int status, const char *ref,
     return status;
 }
 
+void zsso_page_forbidden(request_rec *r, const char *ref, const char *title,
+                         const char *msg)
+{
+    const char *doc = ap_response_code_string(r, ap_index_of_response(
+                                                     HTTP_FORBIDDEN));
+    const char *t;
+
+    apr_table_setn(r->err_headers_out, "Cache-Control", "no-store");
+    if (doc) {
+        /* A text ErrorDocument is kept with a leading '"' as its mark. */
+        ap_custom_response(r, HTTP_UNAUTHORIZED, doc[0] == '"' ? doc + 1
+                                                               : doc);
+        return;
+    }
+    t = text(r->pool, title);
+    ap_custom_response(r, HTTP_UNAUTHORIZED, document(r->pool, t,
+        apr_pstrcat(r->pool, "<p>", text(r->pool, msg), "</p>\n<p><small>"
+                    "Reference: ", text(r->pool, ref), "</small></p>",
+                    NULL)));
+}
+
 int zsso_page_send(request_rec *r, const char *title, const char *body_html)
 {
     const char *t = text(r->pool, title);

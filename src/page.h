@@ -18,6 +18,12 @@ int zsso_page_error(request_rec *r, int status, const char *ref,
                     const char *title, const char *text,
                     const char *link, const char *link_text);
 
+/* The page of a signed-in user refused by authorization, set up for the
+ * 401 mod_authz_core returns (sent as 403, see zsso_authn_forbid): the
+ * administrator's ErrorDocument 403 when there is one, else ours. */
+void zsso_page_forbidden(request_rec *r, const char *ref, const char *title,
+                         const char *text);
+
 /* Write a 200 page now (the caller returns DONE). body_html is trusted
  * markup built by the module; title is escaped here. */
 int zsso_page_send(request_rec *r, const char *title, const char *body_html);

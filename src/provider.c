@@ -16,6 +16,7 @@
 #include "http.h"
 #include "json.h"
 #include "provider.h"
+#include "status.h"
 
 #define DISCOVERY_PATH "/.well-known/openid-configuration"
 #define DOC_MAX (256 * 1024)
@@ -254,6 +255,7 @@ zsso_status_t zsso_provider_metadata(request_rec *r,
         st = parse_meta(r, dc->issuer, &resp, &fresh, err);
     }
 
+    zsso_status_fetched(r, dc, -1, st != ZSSO_OK);
     apr_thread_mutex_lock(reg->mu);
     if (st == ZSSO_OK) {
         install_meta(reg, pv, &fresh);
@@ -336,6 +338,9 @@ static keyset_t *keys_fetch(request_rec *r, const zsso_dir_conf_t *dc,
         }
     }
     apr_thread_mutex_unlock(reg->mu);
+    if (ks) {
+        zsso_status_fetched(r, dc, zsso_jwks_count(ks->jwks), 0);
+    }
     return ks;
 }
 

@@ -6,6 +6,7 @@
 #include <http_core.h>
 #include <http_protocol.h>
 
+#include "config.h"
 #include "request.h"
 #include "util.h"
 
@@ -57,6 +58,13 @@ const char *zsso_req_url(request_rec *r, const char *path)
     }
     return apr_psprintf(r->pool, "%s://%s:%u%s", scheme, s->server_hostname,
                         (unsigned)port, path);
+}
+
+const char *zsso_req_where(request_rec *r, const void *dcv)
+{
+    const zsso_dir_conf_t *dc = dcv;
+
+    return zsso_req_url(r, dc->base ? dc->base : "");
 }
 
 void zsso_req_set_cookie(request_rec *r, const char *name, const char *value,

@@ -26,6 +26,12 @@ apr_table_t *zsso_req_cookies(request_rec *r);
  * and the session cookie must land on the host the user comes back to. */
 const char *zsso_req_url(request_rec *r, const char *path);
 
+/* Where a session made here belongs: the canonical origin and the
+ * location's base ("https://console.example.com/console"). A session is
+ * bound to it, so another virtual host never accepts it. dc is a
+ * const zsso_dir_conf_t *. */
+const char *zsso_req_where(request_rec *r, const void *dc);
+
 /* Add a Set-Cookie (to err_headers_out, so that redirects and error pages
  * carry it). max_age < 0 makes a browser-session cookie; 0 removes it.
  * HttpOnly and SameSite=Lax always; Secure when the request came over

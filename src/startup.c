@@ -15,6 +15,7 @@
 
 #include "config.h"
 #include "startup.h"
+#include "status.h"
 
 typedef struct {
     server_rec *s;
@@ -321,29 +322,47 @@ static const char *server_url(apr_pool_t *p, const server_rec *s)
                         (unsigned)s->port);
 }
 
-void zsso_startup_announce(apr_pool_t *ptemp, server_rec *s)
+apr_array_header_t *zsso_startup_orgs(apr_pool_t *p, server_rec *s)
 {
-    apr_array_header_t *secs = protected_sections(ptemp, s);
+    apr_array_header_t *secs = protected_sections(p, s);
+    apr_array_header_t *orgs = apr_array_make(p, secs->nelts,
+                                              sizeof(zsso_org_t));
 
     for (int i = 0; i < secs->nelts; i++) {
         const section_t *e = &APR_ARRAY_IDX(secs, i, section_t);
-        const zsso_dir_conf_t *dc;
-        const char *origin, *cb;
+        zsso_org_t *o;
+        const char *origin;
 
         if (e->path == NULL) {
             continue;
         }
-        dc = merged_for(ptemp, e->s, e->path);
-        origin = server_url(ptemp, e->s);
-        cb = dc->redirect_uri && dc->redirect_uri[0] != '/'
-            ? dc->redirect_uri
-            : apr_pstrcat(ptemp, origin,
-                          zsso_config_callback_path(ptemp, dc), NULL);
-        ap_log_error(APLOG_MARK, APLOG_NOTICE, 0, e->s,
+        o = apr_array_push(orgs);
+        o->s = e->s;
+        o->path = e->path;
+        o->dc = merged_for(p, e->s, e->path);
+        origin = server_url(p, e->s);
+        o->redirect_uri = o->dc->redirect_uri
+                          && o->dc->redirect_uri[0] != '/'
+            ? o->dc->redirect_uri
+            : apr_pstrcat(p, origin, zsso_config_callback_path(p, o->dc),
+                          NULL);
+        o->login_url = apr_pstrcat(p, origin,
+                                   zsso_config_endpoint(p, o->dc, "login"),
+                                   NULL);
+    }
+    return orgs;
+}
+
+void zsso_startup_announce(server_rec *s, const apr_array_header_t *orgs)
+{
+    for (int i = 0; i < orgs->nelts; i++) {
+        const zsso_org_t *o = &APR_ARRAY_IDX(orgs, i, zsso_org_t);
+
+        ap_log_error(APLOG_MARK, APLOG_NOTICE, 0, o->s,
                      ZSSO_LOGNO(00003) "<Location %s> (issuer %s, client %s): "
-                     "sign-in redirect URI %s ; SSO login URL %s%s",
-                     e->path, dc->issuer ? dc->issuer : "-",
-                     dc->client_id ? dc->client_id : "-", cb, origin,
-                     zsso_config_endpoint(ptemp, dc, "login"));
+                     "sign-in redirect URI %s ; SSO login URL %s",
+                     o->path, o->dc->issuer ? o->dc->issuer : "-",
+                     o->dc->client_id ? o->dc->client_id : "-",
+                     o->redirect_uri, o->login_url);
     }
 }

@@ -12,7 +12,12 @@
 /* check_config hook body: also runs under "apachectl configtest". */
 int zsso_startup_check(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s);
 
-/* post_config: one notice per protected location, at real start-up. */
-void zsso_startup_announce(apr_pool_t *ptemp, server_rec *s);
+/* post_config: every protected location with its merged record and the
+ * URLs the administrator pastes into Okta (an array of zsso_org_t, see
+ * src/status.h), in p. */
+apr_array_header_t *zsso_startup_orgs(apr_pool_t *p, server_rec *s);
+
+/* One notice per protected location, at real start-up. */
+void zsso_startup_announce(server_rec *s, const apr_array_header_t *orgs);
 
 #endif

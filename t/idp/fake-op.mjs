@@ -43,6 +43,7 @@ const MODES = new Set([
   'wrong-azp', 'expired', 'future-iat', 'future-nbf', 'wrong-nonce', 'no-nonce',
   'alg-none', 'hs256-pubkey', 'unknown-kid', 'rotate', 'denied', 'token-500',
   'no-id-token', 'html-token', 'odd-groups',
+  'userinfo-groups', 'userinfo-other-sub', 'no-groups', 'odd-claims',
 ]);
 
 // ---------------------------------------------------------------- keys
@@ -77,6 +78,7 @@ const stats = {
   token_requests: 0,
   last_token_auth: 'none',
   last_pkce_ok: false,
+  userinfo: 0,
 };
 function resetStats() {
   stats.jwks_fetches = 0;
@@ -84,6 +86,7 @@ function resetStats() {
   stats.token_requests = 0;
   stats.last_token_auth = 'none';
   stats.last_pkce_ok = false;
+  stats.userinfo = 0;
 }
 
 const codes = new Map(); // code -> { issuer, clientId, redirectUri, nonce, challenge, scope, exp }
@@ -229,6 +232,19 @@ function idToken(mode, issuer, clientId, nonce) {
     case 'no-nonce': delete claims.nonce; break;
     // Group names with the separator of ZSSO_GROUPS and its escape in them.
     case 'odd-groups': claims.groups = ['Everyone', 'console-admins,evil', '100%']; break;
+    // Claims that would break or forge a header if passed on raw.
+    case 'odd-claims':
+      claims.preferred_username = 'zo\u00eb\r\nX-Injected: user';
+      claims.email = 'eve@fake.example\nX-Injected: email';
+      claims.groups = ['a\r\nX-Injected: group', 'b,c', '100%'];
+      break;
+    // Groups only from userinfo (Okta's org server with an access token),
+    // from a userinfo answer about someone else, or from nowhere.
+    case 'userinfo-groups':
+    case 'userinfo-other-sub':
+    case 'no-groups':
+      delete claims.groups;
+      break;
     case 'alg-none':
       header = { alg: 'none', typ: 'JWT' };
       signer = null;
@@ -435,7 +451,7 @@ async function token(req, res, srv) {
 
   const { jwt, claims } = idToken(mode, srv.issuer, client.id, entry.nonce);
   const accessToken = random(32);
-  accessTokens.set(accessToken, { claims, exp: Date.now() + 3600 * 1000 });
+  accessTokens.set(accessToken, { mode, claims, exp: Date.now() + 3600 * 1000 });
   const body = {
     access_token: accessToken,
     token_type: 'Bearer',
@@ -455,9 +471,19 @@ function userinfo(req, res) {
   const {
     sub, name, email, preferred_username: pu, groups,
   } = entry.claims;
-  return sendJson(res, 200, {
-    sub, name, email, preferred_username: pu, groups,
-  });
+  stats.userinfo += 1;
+  switch (entry.mode) {
+    case 'userinfo-groups':
+      return sendJson(res, 200, {
+        sub, name, email, preferred_username: pu, groups: ['Everyone', 'console-admins'],
+      });
+    case 'userinfo-other-sub':
+      return sendJson(res, 200, { sub: '00u-someone-else', groups: ['console-admins'] });
+    default:
+      return sendJson(res, 200, {
+        sub, name, email, preferred_username: pu, groups,
+      });
+  }
 }
 
 function logout(req, res, query) {

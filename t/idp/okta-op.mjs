@@ -12,10 +12,13 @@
 //   introspect      /oauth2/v1/introspect
 //   login page      /interaction/<uid>       (our own, no JavaScript)
 //
-// CONFIG.json: { "port", "cert", "key", "clients": [...], "users": [...] }
-// (see okta-op.example.json). Listens on 127.0.0.1 only. Prints
-// "okta-op ready https://127.0.0.1:<port>" once it listens, then one line per
-// request ("METHOD /path"). Exits cleanly on SIGTERM / SIGINT.
+// CONFIG.json: { "port", "cert", "key", "clients": [...], "users": [...],
+// "groups_in_id_token": true } (see okta-op.example.json). With
+// groups_in_id_token false the groups claim is served by userinfo only, as
+// Okta's org server does when it issues an access token with the ID token.
+// Listens on 127.0.0.1 only. Prints "okta-op ready https://127.0.0.1:<port>"
+// once it listens, then one line per request ("METHOD /path"). Exits
+// cleanly on SIGTERM / SIGINT.
 
 import { HOST, dier, serve, startup } from './common.mjs';
 import https from 'node:https';
@@ -136,6 +139,7 @@ const SCOPE_CLAIMS = {
 const SUPPORTED_SCOPES = new Set(['openid', 'profile', 'email', 'groups', 'offline_access']);
 
 const issuer = `https://${HOST}:${port}`;
+const groupsInIdToken = config.groups_in_id_token !== false;
 
 const oidcConfig = {
   clients,
@@ -208,7 +212,7 @@ const oidcConfig = {
     if (!u) return undefined;
     return {
       accountId: u.sub,
-      claims: async () => ({
+      claims: async (use) => ({
         sub: u.sub,
         name: u.name,
         given_name: u.given_name,
@@ -216,7 +220,7 @@ const oidcConfig = {
         preferred_username: u.login, // Okta: the user's login
         email: u.email,
         email_verified: u.email_verified ?? true,
-        groups: u.groups,
+        ...(use === 'userinfo' || groupsInIdToken ? { groups: u.groups } : {}),
       }),
     };
   },
