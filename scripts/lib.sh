@@ -20,8 +20,15 @@ ZSSO_PACKAGES=(
 : "${ZSSO_OP2_PORT:=18446}"
 : "${ZSSO_ECHO_PORT:=18447}"
 : "${ZSSO_VHOST_PORT:=8531}"
+# Several nodes (t/zsso/50_nodes.t): the public origin they share, the
+# first node's port (the second is the next one), and the stores.
+: "${ZSSO_LB_PORT:=8540}"
+: "${ZSSO_NODE_PORT:=8541}"
+: "${ZSSO_REDIS_PORT:=16379}"
+: "${ZSSO_MEMCACHED_PORT:=11311}"
 export ZSSO_RP_PORT ZSSO_OP_PORT ZSSO_FAKE_PORT ZSSO_ROGUE_PORT \
-    ZSSO_OP2_PORT ZSSO_ECHO_PORT ZSSO_VHOST_PORT
+    ZSSO_OP2_PORT ZSSO_ECHO_PORT ZSSO_VHOST_PORT ZSSO_LB_PORT \
+    ZSSO_NODE_PORT ZSSO_REDIS_PORT ZSSO_MEMCACHED_PORT
 
 section() {
     printf '\n==== %s ====\n' "$*"

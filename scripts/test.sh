@@ -29,15 +29,17 @@ APXS=${APXS:-/usr/bin/apxs}
 HTTPD=${HTTPD:-/usr/sbin/apache2}
 HTTPD_CONF=${HTTPD_CONF:-/etc/apache2/apache2.conf}
 SUITE_TIMEOUT=${SUITE_TIMEOUT:-1200}
-# The browser test (t/zsso/20_browser.t) drives Debian's Chromium.
-TEST_PACKAGES=(chromium)
+# The browser test (t/zsso/20_browser.t) drives Debian's Chromium; the
+# several-node test (t/zsso/50_nodes.t) runs real session stores.
+TEST_PACKAGES=(chromium redis-server memcached)
 
 # ------------------------------------------------------------ as root
 # stop_stale_copy DIR: end the providers and httpd a previous run left in DIR.
 stop_stale_copy() {
     local dir=$1 f
     [ -d "$dir" ] || return 0
-    for f in "$dir"/t/.run/*.pid "$dir"/t/logs/httpd.pid; do
+    for f in "$dir"/t/.run/*.pid "$dir"/t/logs/httpd.pid \
+        "$dir"/t/logs/nodes/*/*.pid; do
         [ -e "$f" ] && kill_pidfile "$f"
     done
     return 0
@@ -140,7 +142,8 @@ stop_providers
 [ -f "$RUN/client_secret" ] || random_token | tr -d '\n' >"$RUN/client_secret"
 secret=$(cat "$RUN/client_secret")
 write_okta_op_config "$RUN/okta-op.json" "$ZSSO_OP_PORT" "$secret" "$PKI" \
-    "http://localhost:$ZSSO_RP_PORT/console"
+    "http://localhost:$ZSSO_RP_PORT/console" \
+    "http://localhost:$ZSSO_LB_PORT/console"
 write_fake_op_config "$RUN/fake-op.json" "$ZSSO_FAKE_PORT" "$PKI"
 start_provider okta-op "$RUN/okta-op.json" "$RUN/okta-op.log" \
     "$RUN/okta-op.pid"

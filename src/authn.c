@@ -12,6 +12,7 @@
 #include <http_protocol.h>
 
 #include "authn.h"
+#include "cache.h"
 #include "callback.h"
 #include "config.h"
 #include "identity.h"
@@ -281,6 +282,25 @@ static int configured(request_rec *r, const zsso_dir_conf_t *dc)
     return 0;
 }
 
+/* A session cookie whose record is not in a shared store: gone, or the
+ * store is not answering? apr_memcache, for one, reports a server it has
+ * marked dead as "not found". A write of a fixed key tells them apart,
+ * paid only on such misses (and never growing the store). */
+#define PROBE_KEY "zsso-store-probe"
+
+static int store_answers(request_rec *r)
+{
+    static const unsigned char one[] = "1";
+    const zsso_srv_conf_t *sc = zsso_config_srv(r->server);
+
+    if (!zsso_config_store_shared(sc)
+        || apr_table_get(zsso_req_cookies(r), ZSSO_SESSION_COOKIE) == NULL) {
+        return 1;
+    }
+    return zsso_cache_put(r, PROBE_KEY, apr_time_now()
+                          + apr_time_from_sec(60), one, 1) == APR_SUCCESS;
+}
+
 /* Session → identity. Returns OK, or DECLINED when there is none. */
 static int from_session(request_rec *r, const zsso_dir_conf_t *dc)
 {
@@ -293,6 +313,10 @@ static int from_session(request_rec *r, const zsso_dir_conf_t *dc)
     if (st == ZSSO_OK) {
         zsso_identity_apply(r, zsso_identity_make(r, dc, s));
         return OK;
+    }
+    if (st == ZSSO_ENOENT && !store_answers(r)) {
+        st = zsso_err_set(&err, ZSSO_ELIMIT, "the store does not take a "
+                          "write either");
     }
     if (st == ZSSO_ELIMIT) {
         const char *ref = zsso_page_ref(r);

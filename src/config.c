@@ -162,6 +162,14 @@ const char *zsso_config_default_role(const zsso_dir_conf_t *dc)
     return dc->default_role ? dc->default_role : ZSSO_DEFAULT_ROLE;
 }
 
+int zsso_config_store_shared(const zsso_srv_conf_t *sc)
+{
+    const char *spec = sc->cache_spec;
+
+    return spec && strncmp(spec, "shmcb", 5) != 0
+           && strncmp(spec, "dbm", 3) != 0;
+}
+
 const char *zsso_config_role_claim(const zsso_dir_conf_t *dc)
 {
     return dc->role_claim ? dc->role_claim : ZSSO_DEFAULT_ROLE_CLAIM;

@@ -93,6 +93,10 @@ const char *zsso_config_user_claim(const zsso_dir_conf_t *dc);
 const char *zsso_config_default_role(const zsso_dir_conf_t *dc);
 const char *zsso_config_role_claim(const zsso_dir_conf_t *dc);
 
+/* Does ZSSOSessionCache name a store other nodes may share (anything but
+ * the machine-local shmcb and dbm)? */
+int zsso_config_store_shared(const zsso_srv_conf_t *sc);
+
 /* A <Location> path as a base: without its trailing slashes. */
 const char *zsso_config_base_of(apr_pool_t *p, const char *path);
 

@@ -257,6 +257,26 @@ static int store_loadable(server_rec *s, const apr_array_header_t *secs)
     return 0;
 }
 
+/* A store other nodes may share (memcache, redis: anything but the
+ * machine-local shmcb and dbm) holds records every node must open, so
+ * the key cannot be a random one of this node's. */
+static int shared_store_keyed(server_rec *s, const apr_array_header_t *secs)
+{
+    const zsso_srv_conf_t *sc = zsso_config_srv(s);
+    const char *spec = sc->cache_spec;
+
+    if (secs->nelts == 0 || !zsso_config_store_shared(sc)
+        || sc->passphrase != NULL) {
+        return 1;
+    }
+    ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, s,
+                 ZSSO_LOGNO(00008) "ZSSOSessionCache %s can be shared by "
+                 "several httpd nodes, and they must all open the same "
+                 "sealed sessions: set the same ZSSOCryptoPassphrase on "
+                 "every node", spec);
+    return 0;
+}
+
 /* One protected location: its directives, and a callback it serves. */
 static int check_section(apr_pool_t *ptemp, server_rec *s,
                          const apr_array_header_t *secs, const section_t *e)
@@ -299,7 +319,7 @@ static int check_section(apr_pool_t *ptemp, server_rec *s,
 int zsso_startup_check(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s)
 {
     apr_array_header_t *secs = protected_sections(ptemp, s);
-    int ok = store_loadable(s, secs);
+    int ok = store_loadable(s, secs) && shared_store_keyed(s, secs);
 
     mark_bases(pconf, s, secs);
     for (int i = 0; i < secs->nelts; i++) {
