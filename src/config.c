@@ -84,6 +84,7 @@ void *zsso_config_merge_dir(apr_pool_t *p, void *basev, void *addv)
     dc->scope = MERGE_PTR(scope);
     dc->ca_file = MERGE_PTR(ca_file);
     dc->redirect_uri = MERGE_PTR(redirect_uri);
+    dc->post_logout = MERGE_PTR(post_logout);
     dc->user_claim = MERGE_PTR(user_claim);
     dc->default_role = MERGE_PTR(default_role);
     dc->role_map = MERGE_PTR(role_map);
@@ -451,6 +452,23 @@ static const char *set_redirect_uri(cmd_parms *cmd, void *mconf,
     return NULL;
 }
 
+/* Where Okta sends the browser after sign-out: must be one of the app's
+ * "Sign-out redirect URIs" in Okta. */
+static const char *set_post_logout(cmd_parms *cmd, void *mconf,
+                                   const char *arg)
+{
+    zsso_dir_conf_t *dc = mconf;
+
+    if (!(arg[0] == '/' && arg[1] != '/')
+        && strncmp(arg, "https://", 8) != 0
+        && strncmp(arg, "http://", 7) != 0) {
+        return "ZSSOPostLogoutURI: expected a path (/console/bye.html) or "
+               "an absolute http(s) URL";
+    }
+    dc->post_logout = arg;
+    return NULL;
+}
+
 static const char *set_passphrase(cmd_parms *cmd, void *mconf,
                                   const char *arg)
 {
@@ -624,6 +642,9 @@ const command_rec zsso_config_cmds[] = {
     AP_INIT_TAKE1("ZSSORedirectURI", set_redirect_uri, NULL, DIR_CONF,
                   "the callback path or URL (default: "
                   "<location>/zsso/callback)"),
+    AP_INIT_TAKE1("ZSSOPostLogoutURI", set_post_logout, NULL, DIR_CONF,
+                  "where Okta sends the browser after sign-out (default: "
+                  "<location>/zsso/logged-out)"),
     AP_INIT_TAKE1("ZSSOCryptoPassphrase", set_passphrase, NULL, RSRC_CONF,
                   "key material for cookies and sessions: value, file:PATH "
                   "or env:NAME (default: random per start)"),

@@ -40,6 +40,7 @@ typedef struct {
     const char *scope;
     const char *ca_file;
     const char *redirect_uri;  /* ZSSORedirectURI: path or absolute URL */
+    const char *post_logout;   /* ZSSOPostLogoutURI: path or absolute URL */
     const char *user_claim;
     const char *default_role;
     apr_array_header_t *role_map;  /* of zsso_role_rule_t, config order */

@@ -7,6 +7,7 @@
 #include <apr_strings.h>
 
 #include "identity.h"
+#include "logout.h"
 #include "request.h"
 #include "rolefile.h"
 #include "util.h"
@@ -57,6 +58,10 @@ zsso_identity_t *zsso_identity_make(request_rec *r,
     id->base = s->base;
     id->groups = s->groups;
     id->id_token = s->id_token;
+    id->logout_url = apr_pstrcat(r->pool,
+                                 zsso_config_endpoint(r->pool, dc, "logout"),
+                                 "?token=", zsso_logout_token(r->pool, s->id),
+                                 NULL);
     id->role = zsso_identity_role(r, dc, s->user, s->groups);
     return id;
 }
@@ -190,6 +195,7 @@ void zsso_identity_apply(request_rec *r, const zsso_identity_t *id)
     apr_table_setn(env, "ZSSO_SUB", id->sub);
     apr_table_setn(env, "ZSSO_GROUPS", join(r->pool, id->groups));
     apr_table_setn(env, "ZSSO_ISSUER", id->issuer);
+    apr_table_setn(env, "ZSSO_LOGOUT_URL", id->logout_url);
     zsso_req((request_rec *)r)->identity = id;
     pass_headers(r, id);
     strip_cookies(r);

@@ -20,6 +20,7 @@ typedef struct zsso_identity {
     const char *base;
     const apr_array_header_t *groups;
     const char *id_token;      /* its claims serve Require zsso-claim */
+    const char *logout_url;    /* a GET to it signs out: ZSSO_LOGOUT_URL */
 } zsso_identity_t;
 
 /* The role, in this order: the user's line in ZSSORoleFile, the first
