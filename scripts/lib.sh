@@ -161,7 +161,10 @@ start_provider() {
 
 # write_okta_op_config FILE PORT SECRET REDIRECT_BASE...: the okta-op
 # configuration: one client zsso-test whose redirect URIs are
-# <base>/zsso/callback for every base given, and the three test users.
+# <base>/zsso/callback for every base given (the first base also receives
+# back-channel logouts at <base>/zsso/backchannel, by address: Node's
+# fetch tries ::1 for localhost, and httpd listens on 127.0.0.1), and the
+# three test users.
 write_okta_op_config() {
     local file=$1 port=$2 secret=$3 pki=$4
     shift 4
@@ -177,6 +180,8 @@ write_okta_op_config() {
   "key": "$pki/server.key",
   "clients": [
     { "client_id": "zsso-test", "client_secret": "$secret",
+      "backchannel_logout_uri": "${1/localhost/127.0.0.1}/zsso/backchannel",
+      "backchannel_logout_session_required": true,
       "redirect_uris": [ $redirects ],
       "post_logout_redirect_uris": [ $logouts ] }
   ],

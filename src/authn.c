@@ -12,6 +12,7 @@
 #include <http_protocol.h>
 
 #include "authn.h"
+#include "backchannel.h"
 #include "cache.h"
 #include "callback.h"
 #include "config.h"
@@ -242,8 +243,9 @@ static const char *login_hint(request_rec *r)
 /* the hook                                                           */
 /* ------------------------------------------------------------------ */
 
-typedef enum { EP_NONE, EP_CALLBACK, EP_LOGIN, EP_LOGOUT, EP_LOGGED_OUT }
-    endpoint_t;
+typedef enum {
+    EP_NONE, EP_CALLBACK, EP_LOGIN, EP_LOGOUT, EP_LOGGED_OUT, EP_BACKCHANNEL
+} endpoint_t;
 
 static endpoint_t endpoint_of(request_rec *r, const zsso_dir_conf_t *dc)
 {
@@ -266,6 +268,9 @@ static endpoint_t endpoint_of(request_rec *r, const zsso_dir_conf_t *dc)
     }
     if (strcmp(r->uri + n, "logged-out") == 0) {
         return EP_LOGGED_OUT;
+    }
+    if (strcmp(r->uri + n, "backchannel") == 0) {
+        return EP_BACKCHANNEL;
     }
     return EP_NONE;
 }
@@ -358,6 +363,8 @@ int zsso_authn_check(request_rec *r)
         return zsso_logout_handle(r, dc);
     case EP_LOGGED_OUT:
         return zsso_logout_done(r, dc);
+    case EP_BACKCHANNEL:
+        return zsso_backchannel_handle(r, dc);
     default:
         break;
     }

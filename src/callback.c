@@ -10,6 +10,7 @@
 #include <http_core.h>
 #include <http_protocol.h>
 
+#include "backchannel.h"
 #include "callback.h"
 #include "idtoken.h"
 #include "http.h"
@@ -320,6 +321,7 @@ static int exchange(request_rec *r, const zsso_dir_conf_t *dc,
                     const zsso_state_t *st, const char *code)
 {
     const char *ref = zsso_page_ref(r), *compact = NULL, *at = NULL;
+    const char *sid = NULL;
     zsso_jws_t *jws = NULL;
     zsso_session_t s = { 0 };
     zsso_err_t err;
@@ -351,6 +353,8 @@ static int exchange(request_rec *r, const zsso_dir_conf_t *dc,
                                "but could not be saved on this server. Try "
                                "again in a moment.", NULL, NULL);
     }
+    zsso_json_get_string(jws->claims, "sid", &sid);
+    zsso_backchannel_remember(r, dc, &s, sid);
     zsso_status_count(r, dc, ZSSO_CNT_LOGIN);
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, ZSSO_LOGNO(00206)
                   "signed in: user %s sub %s issuer %s", s.user, s.sub,

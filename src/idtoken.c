@@ -248,3 +248,82 @@ static zsso_status_t check_sub(const zsso_json_t *claims, zsso_err_t *err)
     }
     return ZSSO_OK;
 }
+
+/* ---------------------------------------------------------------------- */
+/* Logout Tokens (Back-Channel Logout 1.0, section 2.4 and 2.6)            */
+/* ---------------------------------------------------------------------- */
+
+/* An optional string claim: absent is fine, another type is not. */
+static zsso_status_t opt_string(const zsso_json_t *claims, const char *name,
+                                const char **out, zsso_err_t *err)
+{
+    zsso_status_t st = zsso_json_get_string(claims, name, out);
+
+    if (st == ZSSO_ENOENT) {
+        *out = NULL;
+        return ZSSO_OK;
+    }
+    if (st != ZSSO_OK || (*out)[0] == '\0' || strlen(*out) > SUB_MAX_LEN) {
+        return zsso_err_set(err, ZSSO_ECLAIM, "%s is not a short string",
+                            name);
+    }
+    return ZSSO_OK;
+}
+
+/* Section 2.4: events holds the back-channel logout event (its value an
+ * object); and a logout token is never an ID token, so no nonce. */
+static zsso_status_t check_event(apr_pool_t *p, const zsso_json_t *claims,
+                                 zsso_err_t *err)
+{
+    zsso_json_t *events, *ev;
+    const char *nonce;
+
+    if (zsso_json_get_object(p, claims, "events", &events) != ZSSO_OK
+        || zsso_json_get_object(p, events, ZSSO_BCL_EVENT, &ev) != ZSSO_OK) {
+        return zsso_err_set(err, ZSSO_ECLAIM, "events has no back-channel "
+                            "logout event");
+    }
+    if (zsso_json_get_string(claims, "nonce", &nonce) != ZSSO_ENOENT) {
+        return zsso_err_set(err, ZSSO_ECLAIM, "a logout token must not "
+                            "carry a nonce");
+    }
+    return ZSSO_OK;
+}
+
+zsso_status_t zsso_logout_token_check(apr_pool_t *p,
+                                      const zsso_json_t *claims,
+                                      const zsso_idtoken_expect_t *want,
+                                      const char **sub, const char **sid,
+                                      const char **jti, zsso_err_t *err)
+{
+    zsso_status_t st;
+
+    if (claims == NULL || want == NULL) {
+        return zsso_err_set(err, ZSSO_EINVAL, "no logout token claims");
+    }
+    st = check_iss(claims, want, err);
+    if (st == ZSSO_OK) {
+        st = check_aud(claims, want, err);
+    }
+    if (st == ZSSO_OK) {
+        st = check_times(claims, want, err);
+    }
+    if (st == ZSSO_OK) {
+        st = check_event(p, claims, err);
+    }
+    if (st == ZSSO_OK) {
+        st = opt_string(claims, "sub", sub, err);
+    }
+    if (st == ZSSO_OK) {
+        st = opt_string(claims, "sid", sid, err);
+    }
+    if (st == ZSSO_OK && *sub == NULL && *sid == NULL) {
+        st = zsso_err_set(err, ZSSO_ECLAIM, "neither sub nor sid");
+    }
+    if (st == ZSSO_OK && (zsso_json_get_string(claims, "jti", jti) != ZSSO_OK
+                          || (*jti)[0] == '\0'
+                          || strlen(*jti) > SUB_MAX_LEN)) {
+        st = zsso_err_set(err, ZSSO_ECLAIM, "jti missing");
+    }
+    return st;
+}

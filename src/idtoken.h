@@ -29,4 +29,18 @@ zsso_status_t zsso_idtoken_check(const zsso_json_t *claims,
                                  const zsso_idtoken_expect_t *want,
                                  zsso_err_t *err);
 
+#define ZSSO_BCL_EVENT "http://schemas.openid.net/event/backchannel-logout"
+
+/* The claim checks of a Logout Token (OpenID Connect Back-Channel Logout
+ * 1.0, section 2.6, steps 3 to 5): iss, aud and azp as for an ID token;
+ * exp and iat (nbf when present) with the skew; jti required; an events
+ * object with a ZSSO_BCL_EVENT member; sub or sid (strings) present; no
+ * nonce. want->nonce is not used. On success *sub, *sid and *jti point
+ * into claims (*sub or *sid may be NULL). */
+zsso_status_t zsso_logout_token_check(apr_pool_t *p,
+                                      const zsso_json_t *claims,
+                                      const zsso_idtoken_expect_t *want,
+                                      const char **sub, const char **sid,
+                                      const char **jti, zsso_err_t *err);
+
 #endif

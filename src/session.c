@@ -226,3 +226,15 @@ void zsso_session_end(request_rec *r, const zsso_dir_conf_t *dc,
     }
     zsso_req_set_cookie(r, ZSSO_SESSION_COOKIE, "", cookie_path(dc), 0);
 }
+
+const char *zsso_session_ref(apr_pool_t *p, const char *id)
+{
+    const char *key = store_key(p, id);
+
+    return apr_pstrndup(p, key, strlen(key) - strlen(KEY_SUFFIX));
+}
+
+void zsso_session_end_ref(request_rec *r, const char *ref)
+{
+    zsso_cache_remove(r, apr_pstrcat(r->pool, ref, KEY_SUFFIX, NULL));
+}

@@ -42,4 +42,13 @@ zsso_status_t zsso_session_create(request_rec *r, const zsso_dir_conf_t *dc,
 void zsso_session_end(request_rec *r, const zsso_dir_conf_t *dc,
                       const zsso_session_t *s);
 
+/* A session's reference: what names it in the store (the hash part of its
+ * keys), never usable as a cookie. For indexes such as back-channel
+ * logout's. */
+const char *zsso_session_ref(apr_pool_t *p, const char *id);
+
+/* End the session a reference names (its record, wherever it is read
+ * from next). */
+void zsso_session_end_ref(request_rec *r, const char *ref);
+
 #endif

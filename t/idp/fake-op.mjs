@@ -19,7 +19,10 @@
 // "fake-secret". Modes are listed in MODES below (GET /control/modes); an
 // unknown client_id behaves like "good".
 //
-// Control: GET /control/stats, POST /control/reset[?keys=1], GET /control/modes.
+// Control: GET /control/stats, POST /control/reset[?keys=1], GET /control/modes,
+// GET /control/logout-token?client=ID&sub=S&sid=S&bad=WHAT: a Back-Channel
+// Logout token for the org server, signed with key1; bad= spoils one part
+// (nonce, no-events, wrong-aud, expired, no-sub-sid, bad-sig, no-jti).
 //
 // CONFIG.json: { "port": 18444, "cert": "...", "key": "..." }
 // Prints "fake-op ready https://127.0.0.1:<port>" once listening, then one
@@ -199,6 +202,7 @@ function idToken(mode, issuer, clientId, nonce) {
     email: `${mode}@fake.example`,
     name: `Fake ${mode}`,
     groups: ['Everyone'],
+    sid: `sid-${mode}`,
   };
   let header = { alg: 'RS256', kid: 'key1', typ: 'JWT' };
   let signer = rs256(key1.privateKey);
@@ -496,6 +500,34 @@ function logout(req, res, query) {
     'text/html; charset=utf-8');
 }
 
+// A logout token (Back-Channel Logout 1.0, section 2.4) for the tests.
+function logoutToken(q) {
+  const t = now();
+  const claims = {
+    iss: ORIGIN,
+    aud: q.get('client') ?? 'good',
+    iat: t,
+    exp: t + 120,
+    jti: q.get('jti') ?? random(16),
+    events: { 'http://schemas.openid.net/event/backchannel-logout': {} },
+  };
+  if (q.get('sub')) claims.sub = q.get('sub');
+  if (q.get('sid')) claims.sid = q.get('sid');
+  switch (q.get('bad')) {
+    case 'nonce': claims.nonce = 'n'; break;
+    case 'no-events': delete claims.events; break;
+    case 'wrong-aud': claims.aud = 'someone-else'; break;
+    case 'expired': claims.iat = t - 7200; claims.exp = t - 3600; break;
+    case 'no-sub-sid': delete claims.sub; delete claims.sid; break;
+    case 'no-jti': delete claims.jti; break;
+    default: break;
+  }
+  let jwt = signCompact({ alg: 'RS256', kid: 'key1', typ: 'logout+jwt' }, claims,
+    rs256(key1.privateKey));
+  if (q.get('bad') === 'bad-sig') jwt = `${jwt.slice(0, -4)}AAAA`;
+  return jwt;
+}
+
 async function handle(req, res) {
   const url = new URL(req.url ?? '/', ORIGIN);
   const path = url.pathname;
@@ -507,6 +539,10 @@ async function handle(req, res) {
     resetStats();
     if (url.searchParams.get('keys') === '1') key2Published = false;
     return sendJson(res, 200, stats);
+  }
+
+  if (path === '/control/logout-token' && req.method === 'GET') {
+    return sendJson(res, 200, { logout_token: logoutToken(url.searchParams) });
   }
 
   const srv = resolveServer(path);

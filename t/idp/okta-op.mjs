@@ -147,6 +147,13 @@ const oidcConfig = {
   claims: SCOPE_CLAIMS,
   scopes: [...SUPPORTED_SCOPES],
   conformIdTokenClaims: false,
+  // Every client of this test provider lives on loopback, which
+  // oidc-provider's guard against server-side request forgery refuses:
+  // back-channel logout requests go out without that guard.
+  fetch: (url, options) => {
+    const { dispatcher, ...rest } = options;
+    return globalThis.fetch(url, rest);
+  },
   pkce: { required: () => true },
   responseTypes: ['code'],
   clientBasedCORS: () => false,
@@ -175,6 +182,9 @@ const oidcConfig = {
       enabled: true,
       allowedPolicy: async (ctx, client, token) => token.clientId === client.clientId,
     },
+    // Back-Channel Logout 1.0: a sign-out at the provider is sent, server
+    // to server, to every client with a backchannel_logout_uri.
+    backchannelLogout: { enabled: true },
     rpInitiatedLogout: {
       enabled: true,
       logoutSource: async (ctx, form) => {
@@ -239,6 +249,13 @@ try {
 } catch (e) {
   die(`oidc-provider refused the configuration: ${e.message}`);
 }
+
+provider.on('backchannel.error', (ctx, err, client) => {
+  process.stderr.write(`okta-op: back-channel logout to ${client?.clientId} failed: ${err.message} ${err.cause?.message ?? ""}\n`);
+});
+provider.on('backchannel.success', (ctx, client) => {
+  process.stdout.write(`back-channel logout sent to ${client?.clientId}\n`);
+});
 
 provider.on('server_error', (ctx, err) => {
   process.stderr.write(`okta-op: server_error: ${err.stack || err}\n`);
