@@ -313,19 +313,19 @@ run_wrk() {
 # since the log was emptied is a 200 for the signed-in user (for /u: a 200
 # without a user), and at least REQUESTS of them are there.
 check_log() {
-    local t=$1 want=$2 user=$USER_NAME counts
+    local t=$1 expected=$2 user=$USER_NAME counts n ok
     [ "$t" = u ] && user=-
     counts=$(awk -v path="/$t/small.txt" -v user="$user" '
         $4 == path { n++; if ($1 == 200 && $2 == user) ok++ }
         END { printf "%d %d\n", n, ok }' "$DIR/logs/bench_log")
     read -r n ok <<<"$counts"
-    if [ "$n" -ne "$ok" ] || [ "$n" -lt "$want" ] || [ "$n" -eq 0 ]; then
+    if [ "$n" -ne "$ok" ] || [ "$n" -lt "$expected" ] || [ "$n" -eq 0 ]; then
         echo "---- answers for /$t/small.txt that are not 200 for $user:" >&2
         awk -v path="/$t/small.txt" -v user="$user" \
             '$4 == path && ($1 != 200 || $2 != user)' \
             "$DIR/logs/bench_log" | sort | uniq -c | head >&2
         die "/$t/small.txt: $ok of $n logged answers are 200 for $user;" \
-            "wrk counted $want"
+            "wrk counted $expected"
     fi
     TOTAL_CHECKED[$t]=$(( ${TOTAL_CHECKED[$t]:-0} + n ))
 }
@@ -459,9 +459,10 @@ wrk -t2 -c20 -d1s -H "Cookie: zsso_session=$victim" \
 after=$(awk '$4 == "/z/small.txt"' "$DIR/logs/bench_log" | wc -l)
 still=$(awk '$4 == "/z/small.txt" && $1 == 200' "$DIR/logs/bench_log" \
     | wc -l)
-[ "$after" -gt 0 ] && [ "$still" -eq 0 ] \
-    || die "after sign-out, $still of $after requests with the old cookie" \
+if [ "$after" -eq 0 ] || [ "$still" -ne 0 ]; then
+    die "after sign-out, $still of $after requests with the old cookie" \
         "were served"
+fi
 echo "after sign-out: 0 of $after requests with the old cookie were served"
 
 if [ "$MODE" = quick ]; then
@@ -498,7 +499,6 @@ wait
 t1=$(date +%s.%N)
 made=$(cat "$DIR"/logs/sessions.* | wc -l)
 [ "$made" -eq "$SESSIONS" ] || die "only $made of $SESSIONS sign-ins worked"
-mem_s1=$(memory)
 # Every one of them is live: each cookie opens its session.
 live=0
 while read -r _ c; do
@@ -566,7 +566,8 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b;
     for t in "${TARGETS[@]}"; do
         printf '| %s | %.0f | %d us | %d us | %s |\n' "${LABEL[$t]}" \
             "${MRPS[$t]}" "${MP50[$t]}" "${MP99[$t]}" \
-            "$( [ "$t" = u ] && echo - || ratio "${MRPS[$t]}" "${MRPS[u]}")"
+            "$(if [ "$t" = u ]; then echo -; else
+                ratio "${MRPS[$t]}" "${MRPS[u]}"; fi)"
     done
     [ "$HAVE_OIDC" = 1 ] && echo && echo "mod_zsso / mod_auth_openidc:" \
         "$(ratio "${MRPS[z]}" "${MRPS[o]}")"
@@ -575,12 +576,14 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b;
         "$(for t in "${TARGETS[@]}"; do printf '%s %d; ' "${LABEL[$t]}" \
             "${TOTAL_CHECKED[$t]}"; done)"
     echo
-    printf '| sign-in (median of %d) | full sign-in | callback | own work in the callback | discovery/keys fetches |\n' "$SIGNINS"
-    printf '| --- | ---: | ---: | ---: | ---: |\n'
+    printf '| sign-in (median of %d) | full sign-in | callback |' "$SIGNINS"
+    printf ' own work in the callback | httpd CPU per sign-in |'
+    printf ' discovery/keys fetches |\n| --- | ---: | ---: | ---: | ---: | ---: |\n'
     for t in z o; do
         [ -n "${COOKIE[$t]}" ] || continue
-        printf '| %s | %.1f ms | %.2f ms | %.3f ms | %d |\n' "${LABEL[$t]}" \
-            "${SIGNIN_MS[$t]}" "${CB_MS[$t]}" "${OWN_MS[$t]}" "${FETCHES[$t]}"
+        printf '| %s | %.1f ms | %.2f ms | %.3f ms | %.3f ms | %d |\n' \
+            "${LABEL[$t]}" "${SIGNIN_MS[$t]}" "${CB_MS[$t]}" "${OWN_MS[$t]}" \
+            "${CPU_MS[$t]}" "${FETCHES[$t]}"
     done
     echo
     read -r rss_b pss_b _ <<<"$mem_before"
