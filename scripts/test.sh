@@ -11,8 +11,10 @@
 # default 18445; a second organisation's okta-op on $ZSSO_OP2_PORT, default
 # 18446; the proxied application t/idp/echo.mjs on $ZSSO_ECHO_PORT, default
 # 18447), then the Apache::Test suite t/zsso/*.t on
-# http://localhost:8529 ($ZSSO_RP_PORT).  The exit status is non-zero when
-# any step fails.  Two runs at once need their own ZSSO_TEST_DIR and ports.
+# http://localhost:8529 ($ZSSO_RP_PORT), and last the benchmark's quick run
+# (bench/run.sh --quick; not when .t files are named).  The exit status is
+# non-zero when any step fails.  Two runs at once need their own
+# ZSSO_TEST_DIR and ports.
 #
 # Apache::Test will not run as root (httpd would not drop privileges for its
 # children), so as root the script installs what is missing, copies the tree
@@ -30,8 +32,12 @@ HTTPD=${HTTPD:-/usr/sbin/apache2}
 HTTPD_CONF=${HTTPD_CONF:-/etc/apache2/apache2.conf}
 SUITE_TIMEOUT=${SUITE_TIMEOUT:-1200}
 # The browser test (t/zsso/20_browser.t) drives Debian's Chromium; the
-# several-node test (t/zsso/50_nodes.t) runs real session stores.
-TEST_PACKAGES=(chromium redis-server memcached)
+# several-node test (t/zsso/50_nodes.t) runs real session stores; the
+# benchmark's quick run (bench/run.sh --quick, last step) needs wrk and
+# compares with Debian's mod_auth_openidc; gnuplot draws its full run's
+# chart.
+TEST_PACKAGES=(chromium redis-server memcached wrk gnuplot-nox
+               libapache2-mod-auth-openidc)
 
 # ------------------------------------------------------------ as root
 # stop_stale_copy DIR: end the providers and httpd a previous run left in DIR.
@@ -233,5 +239,30 @@ if [ "$unit_status" -ne 0 ]; then
     echo "the Apache::Test suite passed but the unit tests (make check)" \
         "failed: see above"
     exit "$unit_status"
+fi
+
+# The benchmark still works: a few seconds per target, every protected
+# answer a 200 for the signed-in user; no figure is asserted. Its ports
+# follow the suite's (8701 and 18643 by default: RP + 172, OP + 200), so
+# that runs on other ports do not collide; its run directory is t/.run.
+if [ $# -gt 0 ]; then
+    exit 0                      # only the named .t files were asked for
+fi
+section "benchmark, quick run (bench/run.sh --quick)"
+stop_httpd
+export ZSSO_BENCH_PORT=${ZSSO_BENCH_PORT:-$((ZSSO_RP_PORT + 172))}
+export ZSSO_BENCH_OP_PORT=${ZSSO_BENCH_OP_PORT:-$((ZSSO_OP_PORT + 200))}
+bench_status=0
+ZSSO_BENCH_DIR=$RUN/bench HTTPD=$httpd_bin bench/run.sh --quick \
+    || bench_status=$?
+if [ "${ZSSO_SANITIZE:-0}" = 1 ] && ls t/logs/sanitizer.* >/dev/null 2>&1
+then
+    section "sanitizer reports (benchmark)"
+    cat t/logs/sanitizer.*
+    bench_status=1
+fi
+if [ "$bench_status" -ne 0 ]; then
+    echo "the suite passed but the benchmark's quick run failed: see above"
+    exit "$bench_status"
 fi
 exit 0

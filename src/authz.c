@@ -15,6 +15,7 @@
 #include "identity.h"
 #include "jose.h"
 #include "json.h"
+#include "session.h"
 
 typedef int (*matcher_t)(const zsso_identity_t *id, const char *word);
 
@@ -83,14 +84,17 @@ static apr_array_header_t *claim_values(request_rec *r,
                                         const char *name)
 {
     apr_array_header_t *vals = NULL;
+    const char *token;
     zsso_jws_t *jws;
     zsso_err_t err;
     apr_int64_t n;
     int b;
 
     zsso_err_clear(&err);
-    /* Verified at sign-in; the sealed session record kept it intact. */
-    jws = id->id_token ? zsso_jws_parse(r->pool, id->id_token, &err) : NULL;
+    /* Verified at sign-in; its sealed store entry kept it intact. Read
+     * only where a zsso-claim line asks, not on every request. */
+    token = id->session_id ? zsso_session_id_token(r, id->session_id) : "";
+    jws = token[0] ? zsso_jws_parse(r->pool, token, &err) : NULL;
     if (jws == NULL) {
         return NULL;
     }

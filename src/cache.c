@@ -3,10 +3,31 @@
  *
  * The socache instance is made in post_config (in the parent, so a shmcb
  * segment is inherited by every child) and its mutex re-attached in
- * child_init; both are torn down with pconf. This follows the pattern of
- * mod_authn_socache.
+ * child_init. This follows the pattern of mod_authn_socache.
+ *
+ * A memo per process keeps the last values read from a local store
+ * (shmcb), so that a signed-in user's requests neither take the store's
+ * global mutex nor open the record again. What keeps it correct:
+ *
+ *   - every put or remove of a key bumps its change counter, one of
+ *     ZSSO_GENS counters in shared memory (apr_shm, inherited by every
+ *     child like the shmcb segment); a memo entry records the counter it
+ *     read *before* reading the store and is used only while the counter
+ *     is unchanged, so a sign-out in any process is seen by every process
+ *     on its very next request;
+ *   - an entry is used for at most MEMO_TTL, so a record the store drops
+ *     (full, or expired) is not served from memory for longer;
+ *   - only what the caller read and checked is kept, and the caller still
+ *     checks expiry and binding on every request (src/session.c).
+ *
+ * memcache and redis stores are shared by several servers, whose removals
+ * no counter here sees: with them no process keeps anything.
  */
+#include <stdatomic.h>
+
+#include <apr_shm.h>
 #include <apr_strings.h>
+#include <apr_thread_mutex.h>
 #include <ap_provider.h>
 #include <ap_socache.h>
 #include <util_mutex.h>
@@ -15,6 +36,31 @@
 #include "cache.h"
 
 #define DEFAULT_SHMCB "zsso_sessions(8388608)"
+
+#define ZSSO_GENS     1024       /* change counters, a few KiB shared */
+#define MEMO_SLOTS    512        /* entries per process */
+#define MEMO_KEY_MAX  64         /* store keys are 45 bytes */
+#define MEMO_VAL_MAX  1024       /* a session record with many groups is
+                                  * not kept: it is read from the store */
+#define MEMO_TTL      apr_time_from_sec(1)
+
+struct zsso_cache_gens {
+    atomic_uint n[ZSSO_GENS];
+};
+
+typedef struct {
+    apr_time_t until;           /* 0: empty */
+    unsigned int gen;
+    unsigned int key_len;
+    unsigned int len;
+    char key[MEMO_KEY_MAX];
+    unsigned char val[MEMO_VAL_MAX];
+} memo_slot_t;
+
+struct zsso_memo {
+    apr_thread_mutex_t *lock;   /* the threads of one process */
+    memo_slot_t *slots;
+};
 
 int zsso_cache_pre_config(apr_pool_t *pconf)
 {
@@ -35,6 +81,7 @@ typedef struct {
     const char *spec;
     ap_socache_instance_t *inst;
     apr_global_mutex_t *mutex;
+    struct zsso_cache_gens *gens;  /* NULL: not a local store */
 } store_t;
 
 #define STORE_KEY "zsso-session-store"
@@ -57,11 +104,41 @@ static const char *resolve_spec(apr_pool_t *p, const char *spec,
     return spec;
 }
 
-static store_t *store_make(apr_pool_t *pp, apr_pool_t *ptemp, server_rec *s,
-                           ap_socache_provider_t *prov, const char *full,
-                           const char *arg)
+/* The change counters, in anonymous shared memory made in the parent: a
+ * child inherits the mapping, and a graceful restart keeps it with the
+ * store. NULL (no memo: every request reads the store) when the store is
+ * not local or the memory cannot be had. */
+static struct zsso_cache_gens *gens_make(apr_pool_t *pp, server_rec *s,
+                                         const char *name)
 {
-    static struct ap_socache_hints hints = { 48, 2048, 60 * APR_USEC_PER_SEC };
+    struct zsso_cache_gens *g;
+    apr_shm_t *shm;
+    apr_status_t rv;
+
+    if (strcmp(name, "shmcb") != 0) {
+        return NULL;
+    }
+    rv = apr_shm_create(&shm, sizeof(*g), NULL, pp);
+    if (rv != APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_WARNING, rv, s, ZSSO_LOGNO(00025)
+                     "no shared memory for the session store's change "
+                     "counters: every request reads the store");
+        return NULL;
+    }
+    g = apr_shm_baseaddr_get(shm);
+    for (int i = 0; i < ZSSO_GENS; i++) {
+        atomic_init(&g->n[i], 0);
+    }
+    return g;
+}
+
+static store_t *store_make(apr_pool_t *pp, apr_pool_t *ptemp, server_rec *s,
+                           ap_socache_provider_t *prov, const char *name,
+                           const char *full, const char *arg)
+{
+    /* Session records (about 300 bytes), ID tokens (about 1.2 KB) and
+     * used-state marks (a few bytes): shmcb sizes its index by these. */
+    static struct ap_socache_hints hints = { 48, 640, 60 * APR_USEC_PER_SEC };
     store_t *st = apr_pcalloc(pp, sizeof(*st));
     const char *err;
     apr_status_t rv;
@@ -89,6 +166,7 @@ static store_t *store_make(apr_pool_t *pp, apr_pool_t *ptemp, server_rec *s,
                      "cannot initialise the session cache (%s)", full);
         return NULL;
     }
+    st->gens = gens_make(pp, s, name);
     return st;
 }
 
@@ -111,7 +189,7 @@ int zsso_cache_post_config(apr_pool_t *pconf, apr_pool_t *ptemp,
     }
     apr_pool_userdata_get((void **)&st, STORE_KEY, pp);
     if (st == NULL || strcmp(st->spec, full) != 0) {
-        st = store_make(pp, ptemp, s, g->cache, full, arg);
+        st = store_make(pp, ptemp, s, g->cache, name, full, arg);
         if (st == NULL) {
             return !OK;
         }
@@ -119,13 +197,28 @@ int zsso_cache_post_config(apr_pool_t *pconf, apr_pool_t *ptemp,
     }
     g->cache_inst = st->inst;
     g->cache_mutex = st->mutex;
+    g->cache_gens = st->gens;
     return OK;
+}
+
+/* This process's memo, from its own pool; NULL (no memo) on failure. */
+static struct zsso_memo *memo_make(apr_pool_t *p)
+{
+    struct zsso_memo *m = apr_palloc(p, sizeof(*m));
+
+    if (apr_thread_mutex_create(&m->lock, APR_THREAD_MUTEX_DEFAULT, p)
+        != APR_SUCCESS) {
+        return NULL;
+    }
+    m->slots = apr_pcalloc(p, MEMO_SLOTS * sizeof(*m->slots));
+    return m;
 }
 
 void zsso_cache_child_init(apr_pool_t *p, server_rec *s, zsso_global_t *g)
 {
     apr_status_t rv;
 
+    g->memo = g->cache_gens ? memo_make(p) : NULL;
     if (g->cache_mutex == NULL) {
         return;
     }
@@ -140,6 +233,30 @@ void zsso_cache_child_init(apr_pool_t *p, server_rec *s, zsso_global_t *g)
 static zsso_global_t *global_of(const request_rec *r)
 {
     return zsso_config_srv(r->server)->global;
+}
+
+/* FNV-1a (a spread, not a secret: the keys are already hashes). */
+static unsigned int key_hash(const char *key)
+{
+    unsigned int h = 2166136261u;
+
+    for (; *key; key++) {
+        h = (h ^ (unsigned char)*key) * 16777619u;
+    }
+    return h;
+}
+
+static atomic_uint *gen_of(zsso_global_t *g, const char *key)
+{
+    return &g->cache_gens->n[key_hash(key) % ZSSO_GENS];
+}
+
+/* After the store changed key: every memo entry of its counter is stale. */
+static void bump(zsso_global_t *g, const char *key)
+{
+    if (g->cache_gens) {
+        atomic_fetch_add(gen_of(g, key), 1);
+    }
 }
 
 static apr_status_t lock(zsso_global_t *g)
@@ -169,6 +286,7 @@ apr_status_t zsso_cache_put(request_rec *r, const char *key,
                          (const unsigned char *)key, strlen(key), expiry,
                          (unsigned char *)val, len, r->pool);
     unlock(g);
+    bump(g, key);
     return rv;
 }
 
@@ -199,5 +317,68 @@ apr_status_t zsso_cache_remove(request_rec *r, const char *key)
     rv = g->cache->remove(g->cache_inst, r->server,
                           (const unsigned char *)key, strlen(key), r->pool);
     unlock(g);
+    bump(g, key);
     return rv;
+}
+
+/* ------------------------------------------------------------------ */
+/* the memo                                                           */
+/* ------------------------------------------------------------------ */
+
+apr_status_t zsso_cache_memo_get(request_rec *r, const char *key,
+                                 unsigned char **val, unsigned int *len,
+                                 zsso_memo_ticket_t *t)
+{
+    zsso_global_t *g = global_of(r);
+    apr_size_t key_len = strlen(key);
+    memo_slot_t *e;
+    apr_status_t rv = APR_NOTFOUND;
+
+    t->usable = 0;
+    if (g->memo == NULL || key_len > MEMO_KEY_MAX) {
+        return APR_NOTFOUND;
+    }
+    /* Read before the caller reads the store (sequentially consistent):
+     * a removal that lands after this read changes the counter, so what
+     * the caller then keeps is never used. */
+    t->gen = atomic_load(gen_of(g, key));
+    t->usable = 1;
+    e = &g->memo->slots[key_hash(key) % MEMO_SLOTS];
+    if (apr_thread_mutex_lock(g->memo->lock) != APR_SUCCESS) {
+        return APR_NOTFOUND;
+    }
+    if (e->until > r->request_time && e->gen == t->gen
+        && e->key_len == key_len && memcmp(e->key, key, key_len) == 0) {
+        *val = apr_pmemdup(r->pool, e->val, e->len + 1);
+        *len = e->len;
+        rv = APR_SUCCESS;
+    }
+    apr_thread_mutex_unlock(g->memo->lock);
+    return rv;
+}
+
+void zsso_cache_memo_put(request_rec *r, const char *key,
+                         const zsso_memo_ticket_t *t,
+                         const unsigned char *val, unsigned int len)
+{
+    zsso_global_t *g = global_of(r);
+    apr_size_t key_len = strlen(key);
+    memo_slot_t *e;
+
+    if (g->memo == NULL || !t->usable || key_len > MEMO_KEY_MAX
+        || len >= MEMO_VAL_MAX) {
+        return;
+    }
+    e = &g->memo->slots[key_hash(key) % MEMO_SLOTS];
+    if (apr_thread_mutex_lock(g->memo->lock) != APR_SUCCESS) {
+        return;
+    }
+    e->until = r->request_time + MEMO_TTL;
+    e->gen = t->gen;
+    e->key_len = (unsigned int)key_len;
+    memcpy(e->key, key, key_len);
+    e->len = len;
+    memcpy(e->val, val, len);
+    e->val[len] = '\0';
+    apr_thread_mutex_unlock(g->memo->lock);
 }

@@ -26,4 +26,21 @@ apr_status_t zsso_cache_get(request_rec *r, const char *key,
                             unsigned char *buf, unsigned int *len);
 apr_status_t zsso_cache_remove(request_rec *r, const char *key);
 
+/* This process's memo of values read from a local store (src/cache.c says
+ * what keeps it correct). get: APR_SUCCESS with a copy of key's value in
+ * r->pool (NUL-terminated past *len), or APR_NOTFOUND, after which the
+ * caller reads the store, checks what it read, and gives it to put with
+ * the same ticket. Nothing is kept when the store is not local. */
+typedef struct {
+    unsigned int gen;           /* key's change counter before the read */
+    int usable;
+} zsso_memo_ticket_t;
+
+apr_status_t zsso_cache_memo_get(request_rec *r, const char *key,
+                                 unsigned char **val, unsigned int *len,
+                                 zsso_memo_ticket_t *t);
+void zsso_cache_memo_put(request_rec *r, const char *key,
+                         const zsso_memo_ticket_t *t,
+                         const unsigned char *val, unsigned int len);
+
 #endif

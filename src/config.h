@@ -63,6 +63,11 @@ struct zsso_global {
     struct ap_socache_provider_t *cache;
     struct ap_socache_instance_t *cache_inst;
     struct apr_global_mutex_t *cache_mutex;  /* NULL when MT-safe */
+    /* Change counters of the store's keys, in shared memory (src/cache.c);
+     * NULL when the store is not this machine's own (memcache, redis): no
+     * process then keeps what it read. */
+    struct zsso_cache_gens *cache_gens;
+    struct zsso_memo *memo;           /* per process, made in child_init */
     struct zsso_registry *providers;  /* per process, made in child_init */
     struct zsso_rolefiles *rolefiles; /* per process, made in child_init */
     struct zsso_orgs *status;         /* the organisations and their

@@ -118,8 +118,9 @@ void zsso_crypto_sha256(const void *data, apr_size_t len,
 /* Sealing                                                                 */
 /* ---------------------------------------------------------------------- */
 
-char *zsso_crypto_seal(apr_pool_t *p, const zsso_key_t *key,
-                       const char *aad, const void *pt, apr_size_t len)
+unsigned char *zsso_crypto_seal_raw(apr_pool_t *p, const zsso_key_t *key,
+                                    const char *aad, const void *pt,
+                                    apr_size_t len, apr_size_t *out_len)
 {
     unsigned char *buf;
 
@@ -131,25 +132,32 @@ char *zsso_crypto_seal(apr_pool_t *p, const zsso_key_t *key,
         || !gcm_encrypt(key, aad, pt, (int)len, buf)) {
         return NULL;
     }
-    return zsso_b64url_encode(p, buf, IV_LEN + len + TAG_LEN);
+    *out_len = IV_LEN + len + TAG_LEN;
+    return buf;
 }
 
-zsso_status_t zsso_crypto_unseal(apr_pool_t *p, const zsso_key_t *key,
-                                 const char *aad, const char *sealed,
-                                 unsigned char **pt, apr_size_t *len,
-                                 zsso_err_t *err)
+char *zsso_crypto_seal(apr_pool_t *p, const zsso_key_t *key,
+                       const char *aad, const void *pt, apr_size_t len)
 {
-    unsigned char *raw, *out;
-    apr_size_t raw_len, n;
+    apr_size_t n;
+    unsigned char *raw = zsso_crypto_seal_raw(p, key, aad, pt, len, &n);
+
+    return raw ? zsso_b64url_encode(p, raw, n) : NULL;
+}
+
+zsso_status_t zsso_crypto_unseal_raw(apr_pool_t *p, const zsso_key_t *key,
+                                     const char *aad,
+                                     const unsigned char *raw,
+                                     apr_size_t raw_len, unsigned char **pt,
+                                     apr_size_t *len, zsso_err_t *err)
+{
+    unsigned char *out;
+    apr_size_t n;
 
     *pt = NULL;
     *len = 0;
-    if (key == NULL || sealed == NULL) {
+    if (key == NULL || raw == NULL) {
         return zsso_err_set(err, ZSSO_EINVAL, "nothing to unseal");
-    }
-    if (zsso_b64url_decode(p, sealed, strlen(sealed), &raw, &raw_len)
-        != ZSSO_OK) {
-        return zsso_err_set(err, ZSSO_EINVAL, "bad base64url in sealed data");
     }
     if (raw_len < IV_LEN + TAG_LEN || raw_len > MAX_PLAINTEXT) {
         return zsso_err_set(err, ZSSO_EINVAL,
@@ -169,6 +177,26 @@ zsso_status_t zsso_crypto_unseal(apr_pool_t *p, const zsso_key_t *key,
     *pt = out;
     *len = n;
     return ZSSO_OK;
+}
+
+zsso_status_t zsso_crypto_unseal(apr_pool_t *p, const zsso_key_t *key,
+                                 const char *aad, const char *sealed,
+                                 unsigned char **pt, apr_size_t *len,
+                                 zsso_err_t *err)
+{
+    unsigned char *raw;
+    apr_size_t raw_len;
+
+    *pt = NULL;
+    *len = 0;
+    if (key == NULL || sealed == NULL) {
+        return zsso_err_set(err, ZSSO_EINVAL, "nothing to unseal");
+    }
+    if (zsso_b64url_decode(p, sealed, strlen(sealed), &raw, &raw_len)
+        != ZSSO_OK) {
+        return zsso_err_set(err, ZSSO_EINVAL, "bad base64url in sealed data");
+    }
+    return zsso_crypto_unseal_raw(p, key, aad, raw, raw_len, pt, len, err);
 }
 
 /* Encrypt len bytes of pt into out, which already holds the IV in its

@@ -36,6 +36,17 @@ zsso_status_t zsso_crypto_unseal(apr_pool_t *p, const zsso_key_t *key,
                                  unsigned char **pt, apr_size_t *len,
                                  zsso_err_t *err);
 
+/* The same without base64url, for stores that keep bytes: iv[12] ||
+ * ciphertext || tag[16], *out_len bytes. */
+unsigned char *zsso_crypto_seal_raw(apr_pool_t *p, const zsso_key_t *key,
+                                    const char *aad, const void *pt,
+                                    apr_size_t len, apr_size_t *out_len);
+zsso_status_t zsso_crypto_unseal_raw(apr_pool_t *p, const zsso_key_t *key,
+                                     const char *aad,
+                                     const unsigned char *raw,
+                                     apr_size_t raw_len, unsigned char **pt,
+                                     apr_size_t *len, zsso_err_t *err);
+
 void zsso_crypto_sha256(const void *data, apr_size_t len,
                         unsigned char out[32]);
 

@@ -57,7 +57,7 @@ zsso_identity_t *zsso_identity_make(request_rec *r,
     id->client_id = s->client_id;
     id->base = s->base;
     id->groups = s->groups;
-    id->id_token = s->id_token;
+    id->session_id = s->id;
     id->logout_url = apr_pstrcat(r->pool,
                                  zsso_config_endpoint(r->pool, dc, "logout"),
                                  "?token=", zsso_logout_token(r->pool, s->id),

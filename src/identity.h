@@ -19,7 +19,7 @@ typedef struct zsso_identity {
     const char *client_id;     /* with issuer and base: where it was made */
     const char *base;
     const apr_array_header_t *groups;
-    const char *id_token;      /* its claims serve Require zsso-claim */
+    const char *session_id;    /* its ID token serves Require zsso-claim */
     const char *logout_url;    /* a GET to it signs out: ZSSO_LOGOUT_URL */
 } zsso_identity_t;
 

@@ -4,15 +4,30 @@
  * store key   base64url(SHA-256(id)) + ":s": the store never holds a value
  *             that works as a cookie, and the hash leads so that shmcb
  *             spreads keys over its sub-caches (it picks by the first byte)
- * store value seal(session key, aad = store key, JSON record)
+ * store value seal_raw(session key, aad = store key, record), where the
+ *             record is compact (below), read on every request: no JSON
+ * ID token    its own entry, base64url(SHA-256(id)) + ":t", sealed the same
+ *             way (aad = that key), read only at sign-out for Okta's
+ *             id_token_hint: the 1-2 KB token stays off the request path
  * cookie      zsso_session=<id>; Path=<base>; HttpOnly; SameSite=Lax
+ *
+ * The record:
+ *   version (1 byte, RECORD_V1) | created | expires (8 bytes each, big
+ *   endian, seconds) | issuer, client, base, sub, user, email, name (each
+ *   NUL-terminated) | the groups, each NUL-terminated, to the end
+ * Claims come from JSON that cannot carry a NUL (src/json.c), so a NUL
+ * always ends a field. The record is authenticated by the seal; decode
+ * still checks every bound.
+ *
+ * A record this process opened is kept in its memo (src/cache.c) for a
+ * moment; expiry and the binding to issuer, client and location are
+ * checked on every request, whichever way the record came.
  */
 #include <apr_lib.h>
 #include <apr_strings.h>
 
 #include "cache.h"
 #include "crypto.h"
-#include "json.h"
 #include "request.h"
 #include "session.h"
 #include "util.h"
@@ -20,19 +35,25 @@
 #define ID_BYTES   32
 #define ID_CHARS   43          /* base64url of 32 bytes */
 #define KEY_SUFFIX ":s"          /* store key: hash of the id + this */
+#define TOKEN_SUFFIX ":t"        /* the ID token's entry */
 #define MAX_TRIED  4             /* session cookies looked up per request */
+#define RECORD_V1  1
+#define HEAD_LEN   17            /* version, created, expires */
+#define N_FIELDS   7
 
 static const zsso_key_t *session_key(const request_rec *r)
 {
     return &zsso_config_srv(r->server)->global->session_key;
 }
 
-static const char *store_key(apr_pool_t *p, const char *id)
+/* The store keys of id: its record's (":s") and its ID token's (":t"). */
+static const char *store_key(apr_pool_t *p, const char *id,
+                             const char *suffix)
 {
     unsigned char h[32];
 
     zsso_crypto_sha256(id, strlen(id), h);
-    return apr_pstrcat(p, zsso_b64url_encode(p, h, sizeof(h)), KEY_SUFFIX,
+    return apr_pstrcat(p, zsso_b64url_encode(p, h, sizeof(h)), suffix,
                        NULL);
 }
 
@@ -55,47 +76,134 @@ static const char *cookie_path(const zsso_dir_conf_t *dc)
 }
 
 /* ------------------------------------------------------------------ */
-/* record <-> JSON                                                    */
+/* the record                                                         */
 /* ------------------------------------------------------------------ */
 
-static char *encode(apr_pool_t *p, const zsso_session_t *s)
+static void put64(unsigned char *o, apr_int64_t v)
 {
-    zsso_json_t *o = zsso_json_object_new(p);
+    apr_uint64_t u = (apr_uint64_t)v;
 
-    zsso_json_set_string(o, "iss", s->issuer);
-    zsso_json_set_string(o, "cid", s->client_id);
-    zsso_json_set_string(o, "base", s->base);
-    zsso_json_set_string(o, "sub", s->sub);
-    zsso_json_set_string(o, "user", s->user);
-    zsso_json_set_string(o, "email", s->email);
-    zsso_json_set_string(o, "name", s->name);
-    zsso_json_set_strings(o, "groups", s->groups);
-    zsso_json_set_string(o, "idt", s->id_token);
-    zsso_json_set_int(o, "ct", s->created);
-    zsso_json_set_int(o, "exp", s->expires);
-    return zsso_json_dump(p, o);
+    for (int i = 7; i >= 0; i--) {
+        o[i] = (unsigned char)(u & 0xff);
+        u >>= 8;
+    }
 }
 
-static zsso_session_t *decode(apr_pool_t *p, const char *buf, apr_size_t n,
-                              zsso_err_t *err)
+static apr_int64_t get64(const unsigned char *in)
+{
+    apr_uint64_t u = 0;
+
+    for (int i = 0; i < 8; i++) {
+        u = (u << 8) | in[i];
+    }
+    return (apr_int64_t)u;
+}
+
+static const char *or_empty(const char *v)
+{
+    return v ? v : "";
+}
+
+/* The record's fields in order, as the session holds them. */
+static void fields_of(const zsso_session_t *s, const char *f[N_FIELDS])
+{
+    f[0] = or_empty(s->issuer);
+    f[1] = or_empty(s->client_id);
+    f[2] = or_empty(s->base);
+    f[3] = or_empty(s->sub);
+    f[4] = or_empty(s->user);
+    f[5] = or_empty(s->email);
+    f[6] = or_empty(s->name);
+}
+
+static unsigned char *encode(apr_pool_t *p, const zsso_session_t *s,
+                             apr_size_t *len)
+{
+    const char *f[N_FIELDS];
+    apr_size_t n = HEAD_LEN;
+    unsigned char *buf, *o;
+    int ng = s->groups ? s->groups->nelts : 0;
+
+    fields_of(s, f);
+    for (int i = 0; i < N_FIELDS; i++) {
+        n += strlen(f[i]) + 1;
+    }
+    for (int i = 0; i < ng; i++) {
+        n += strlen(APR_ARRAY_IDX(s->groups, i, const char *)) + 1;
+    }
+    o = buf = apr_palloc(p, n);
+    *o++ = RECORD_V1;
+    put64(o, s->created);
+    put64(o + 8, s->expires);
+    o += 16;
+    for (int i = 0; i < N_FIELDS; i++) {
+        apr_size_t l = strlen(f[i]) + 1;
+
+        memcpy(o, f[i], l);
+        o += l;
+    }
+    for (int i = 0; i < ng; i++) {
+        const char *g = APR_ARRAY_IDX(s->groups, i, const char *);
+        apr_size_t l = strlen(g) + 1;
+
+        memcpy(o, g, l);
+        o += l;
+    }
+    *len = n;
+    return buf;
+}
+
+/* The next NUL-terminated field of [*at, end), or NULL when none ends
+ * before end. */
+static const char *next_field(const unsigned char **at,
+                              const unsigned char *end)
+{
+    const unsigned char *nul = memchr(*at, '\0', (apr_size_t)(end - *at));
+    const char *f = (const char *)*at;
+
+    if (nul == NULL) {
+        return NULL;
+    }
+    *at = nul + 1;
+    return f;
+}
+
+/* Decode buf[0 .. n) in place: the strings of the result point into buf,
+ * which must live as long as the session (r->pool). */
+static zsso_session_t *decode(apr_pool_t *p, const unsigned char *buf,
+                              apr_size_t n, zsso_err_t *err)
 {
     zsso_session_t *s = apr_pcalloc(p, sizeof(*s));
-    zsso_json_t *o = zsso_json_parse(p, buf, n, ZSSO_CACHE_MAX_VALUE, err);
+    const unsigned char *at = buf + HEAD_LEN, *end = buf + n;
+    const char *f[N_FIELDS];
+    const char *g;
 
-    if (o == NULL
-        || zsso_json_get_string(o, "iss", &s->issuer) != ZSSO_OK
-        || zsso_json_get_string(o, "cid", &s->client_id) != ZSSO_OK
-        || zsso_json_get_string(o, "base", &s->base) != ZSSO_OK
-        || zsso_json_get_string(o, "sub", &s->sub) != ZSSO_OK
-        || zsso_json_get_string(o, "user", &s->user) != ZSSO_OK
-        || zsso_json_get_string(o, "email", &s->email) != ZSSO_OK
-        || zsso_json_get_string(o, "name", &s->name) != ZSSO_OK
-        || zsso_json_get_strings(p, o, "groups", &s->groups) != ZSSO_OK
-        || zsso_json_get_string(o, "idt", &s->id_token) != ZSSO_OK
-        || zsso_json_get_int(o, "ct", &s->created) != ZSSO_OK
-        || zsso_json_get_int(o, "exp", &s->expires) != ZSSO_OK) {
-        zsso_err_set(err, ZSSO_EINVAL, "session record is incomplete");
+    if (n < HEAD_LEN || buf[0] != RECORD_V1) {
+        zsso_err_set(err, ZSSO_EINVAL, "session record of another version");
         return NULL;
+    }
+    for (int i = 0; i < N_FIELDS; i++) {
+        if ((f[i] = next_field(&at, end)) == NULL) {
+            zsso_err_set(err, ZSSO_EINVAL, "session record is incomplete");
+            return NULL;
+        }
+    }
+    s->created = get64(buf + 1);
+    s->expires = get64(buf + 9);
+    s->issuer = f[0];
+    s->client_id = f[1];
+    s->base = f[2];
+    s->sub = f[3];
+    s->user = f[4];
+    s->email = f[5];
+    s->name = f[6];
+    s->groups = apr_array_make(p, 4, sizeof(const char *));
+    while (at < end) {
+        if ((g = next_field(&at, end)) == NULL) {
+            zsso_err_set(err, ZSSO_EINVAL, "session record is incomplete");
+            return NULL;
+        }
+        APR_ARRAY_PUSH(s->groups, const char *) = g;
     }
     return s;
 }
@@ -104,15 +212,14 @@ static zsso_session_t *decode(apr_pool_t *p, const char *buf, apr_size_t n,
 /* load, create, end                                                  */
 /* ------------------------------------------------------------------ */
 
-static zsso_status_t load_one(request_rec *r, const zsso_dir_conf_t *dc,
-                              const char *id, unsigned char *buf,
-                              zsso_session_t **out, zsso_err_t *err)
+/* Read and open key's sealed value from the store (plaintext in r->pool,
+ * NUL-terminated past *n). */
+static zsso_status_t open_stored(request_rec *r, const char *key,
+                                 unsigned char **pt, apr_size_t *n,
+                                 zsso_err_t *err)
 {
-    const char *key = store_key(r->pool, id);
-    unsigned int len = ZSSO_CACHE_MAX_VALUE - 1;
-    unsigned char *pt;
-    apr_size_t n;
-    zsso_session_t *s;
+    unsigned char *buf = apr_palloc(r->pool, ZSSO_CACHE_MAX_VALUE);
+    unsigned int len = ZSSO_CACHE_MAX_VALUE;
     apr_status_t rv = zsso_cache_get(r, key, buf, &len);
 
     if (rv == APR_NOTFOUND) {
@@ -121,14 +228,56 @@ static zsso_status_t load_one(request_rec *r, const zsso_dir_conf_t *dc,
     if (rv != APR_SUCCESS) {
         return zsso_err_set(err, ZSSO_ELIMIT, "session store error %d", rv);
     }
-    buf[len] = '\0';
-    if (zsso_crypto_unseal(r->pool, session_key(r), key, (char *)buf, &pt,
-                           &n, err) != ZSSO_OK
-        || (s = decode(r->pool, (char *)pt, n, err)) == NULL) {
+    if (zsso_crypto_unseal_raw(r->pool, session_key(r), key, buf, len, pt,
+                               n, err) != ZSSO_OK) {
         return zsso_err_set(err, ZSSO_ECRYPTO, "session record does not "
                             "open");
     }
-    if (s->expires <= apr_time_sec(apr_time_now())) {
+    return ZSSO_OK;
+}
+
+/* The opened record of key: from this process's memo, else from the
+ * store (and then kept in the memo). */
+static zsso_status_t record_of(request_rec *r, const char *key,
+                               zsso_session_t **out, zsso_err_t *err)
+{
+    zsso_memo_ticket_t ticket;
+    unsigned char *pt;
+    unsigned int mlen;
+    apr_size_t n;
+    zsso_status_t st;
+    int memo = zsso_cache_memo_get(r, key, &pt, &mlen, &ticket)
+               == APR_SUCCESS;
+
+    if (memo) {
+        n = mlen;
+    }
+    else if ((st = open_stored(r, key, &pt, &n, err)) != ZSSO_OK) {
+        return st;
+    }
+    if ((*out = decode(r->pool, pt, n, err)) == NULL) {
+        return zsso_err_set(err, ZSSO_ECRYPTO, "session record does not "
+                            "decode");
+    }
+    if (!memo) {
+        zsso_cache_memo_put(r, key, &ticket, pt, (unsigned int)n);
+    }
+    return ZSSO_OK;
+}
+
+static zsso_status_t load_one(request_rec *r, const zsso_dir_conf_t *dc,
+                              const char *id, zsso_session_t **out,
+                              zsso_err_t *err)
+{
+    zsso_session_t *s;
+    zsso_status_t st = record_of(r, store_key(r->pool, id, KEY_SUFFIX), &s,
+                                 err);
+
+    if (st != ZSSO_OK) {
+        return st;
+    }
+    /* Checked on every request, memo or not. */
+    if (s->expires <= apr_time_sec(r->request_time)) {
         return zsso_err_set(err, ZSSO_EEXPIRED, "session expired");
     }
     /* Bound to where it was made: another organisation's location or
@@ -146,7 +295,6 @@ static zsso_status_t load_one(request_rec *r, const zsso_dir_conf_t *dc,
 typedef struct {
     request_rec *r;
     const zsso_dir_conf_t *dc;
-    unsigned char *buf;         /* one read buffer for every try */
     int tried;
     zsso_session_t *found;
     zsso_err_t *err;
@@ -160,11 +308,8 @@ static int try_cookie(void *ctx, const char *key, const char *val)
     if (strcmp(key, ZSSO_SESSION_COOKIE) != 0 || !id_syntax_ok(val)) {
         return 1;
     }
-    if (f->buf == NULL) {
-        f->buf = apr_palloc(f->r->pool, ZSSO_CACHE_MAX_VALUE);
-    }
     zsso_err_clear(f->err);
-    f->st = load_one(f->r, f->dc, val, f->buf, &f->found, f->err);
+    f->st = load_one(f->r, f->dc, val, &f->found, f->err);
     /* Stop at a session, at a store failure the caller must report, or
      * after a few tries: a request stuffed with session-shaped cookies
      * costs no more than a normal one. */
@@ -175,7 +320,7 @@ static int try_cookie(void *ctx, const char *key, const char *val)
 zsso_status_t zsso_session_load(request_rec *r, const zsso_dir_conf_t *dc,
                                 zsso_session_t **out, zsso_err_t *err)
 {
-    finder_t f = { r, dc, NULL, 0, NULL, err, ZSSO_ENOENT };
+    finder_t f = { r, dc, 0, NULL, err, ZSSO_ENOENT };
 
     /* Several may arrive when locations nest; any one may be ours. */
     apr_table_do(try_cookie, &f, zsso_req_cookies(r), NULL);
@@ -186,50 +331,86 @@ zsso_status_t zsso_session_load(request_rec *r, const zsso_dir_conf_t *dc,
     return f.st;
 }
 
+/* Seal pt under key (aad = key) and store it until expires. */
+static zsso_status_t store_sealed(request_rec *r, const char *key,
+                                  const void *pt, apr_size_t len,
+                                  apr_int64_t expires, zsso_err_t *err)
+{
+    apr_size_t n;
+    unsigned char *sealed = zsso_crypto_seal_raw(r->pool, session_key(r),
+                                                 key, pt, len, &n);
+    apr_status_t rv;
+
+    if (sealed == NULL) {
+        return zsso_err_set(err, ZSSO_ECRYPTO, "cannot seal the session");
+    }
+    if (n >= ZSSO_CACHE_MAX_VALUE) {
+        return zsso_err_set(err, ZSSO_ELIMIT, "session record too large "
+                            "(%" APR_SIZE_T_FMT " bytes)", n);
+    }
+    rv = zsso_cache_put(r, key, apr_time_from_sec(expires), sealed,
+                        (unsigned int)n);
+    if (rv != APR_SUCCESS) {
+        return zsso_err_set(err, ZSSO_ELIMIT, "session store error %d", rv);
+    }
+    return ZSSO_OK;
+}
+
 zsso_status_t zsso_session_create(request_rec *r, const zsso_dir_conf_t *dc,
                                   zsso_session_t *s, zsso_err_t *err)
 {
     unsigned char raw[ID_BYTES];
-    const char *key, *sealed;
-    char *json;
-    apr_status_t rv;
+    const unsigned char *rec;
+    const char *tok = or_empty(s->id_token);
+    apr_size_t len;
 
     if (zsso_crypto_random(raw, sizeof(raw)) != ZSSO_OK) {
         return zsso_err_set(err, ZSSO_ECRYPTO, "no random bytes");
     }
     s->id = zsso_b64url_encode(r->pool, raw, sizeof(raw));
-    key = store_key(r->pool, s->id);
-    json = encode(r->pool, s);
-    sealed = zsso_crypto_seal(r->pool, session_key(r), key, json,
-                              strlen(json));
-    if (sealed == NULL) {
-        return zsso_err_set(err, ZSSO_ECRYPTO, "cannot seal the session");
-    }
-    if (strlen(sealed) >= ZSSO_CACHE_MAX_VALUE) {
-        return zsso_err_set(err, ZSSO_ELIMIT, "session record too large "
-                            "(%" APR_SIZE_T_FMT " bytes)", strlen(sealed));
-    }
-    rv = zsso_cache_put(r, key, apr_time_from_sec(s->expires),
-                        (const unsigned char *)sealed, strlen(sealed));
-    if (rv != APR_SUCCESS) {
-        return zsso_err_set(err, ZSSO_ELIMIT, "session store error %d", rv);
+    rec = encode(r->pool, s, &len);
+    if (store_sealed(r, store_key(r->pool, s->id, TOKEN_SUFFIX), tok,
+                     strlen(tok), s->expires, err) != ZSSO_OK
+        || store_sealed(r, store_key(r->pool, s->id, KEY_SUFFIX), rec, len,
+                        s->expires, err) != ZSSO_OK) {
+        return err->status;
     }
     zsso_req_set_cookie(r, ZSSO_SESSION_COOKIE, s->id, cookie_path(dc), -1);
     return ZSSO_OK;
 }
 
+/* The ID token of s, read from its own entry: "" when the store no longer
+ * has it (the sign-out then goes without a hint). */
+static const char *id_token_of(request_rec *r, const zsso_session_t *s)
+{
+    unsigned char *pt;
+    apr_size_t n;
+    zsso_err_t err;
+
+    zsso_err_clear(&err);
+    if (open_stored(r, store_key(r->pool, s->id, TOKEN_SUFFIX), &pt, &n,
+                    &err) != ZSSO_OK) {
+        return "";
+    }
+    return (const char *)pt;
+}
+
 void zsso_session_end(request_rec *r, const zsso_dir_conf_t *dc,
-                      const zsso_session_t *s)
+                      zsso_session_t *s)
 {
     if (s && s->id) {
-        zsso_cache_remove(r, store_key(r->pool, s->id));
+        if (s->id_token == NULL) {
+            s->id_token = id_token_of(r, s);
+        }
+        zsso_cache_remove(r, store_key(r->pool, s->id, KEY_SUFFIX));
+        zsso_cache_remove(r, store_key(r->pool, s->id, TOKEN_SUFFIX));
     }
     zsso_req_set_cookie(r, ZSSO_SESSION_COOKIE, "", cookie_path(dc), 0);
 }
 
 const char *zsso_session_ref(apr_pool_t *p, const char *id)
 {
-    const char *key = store_key(p, id);
+    const char *key = store_key(p, id, KEY_SUFFIX);
 
     return apr_pstrndup(p, key, strlen(key) - strlen(KEY_SUFFIX));
 }
@@ -237,4 +418,13 @@ const char *zsso_session_ref(apr_pool_t *p, const char *id)
 void zsso_session_end_ref(request_rec *r, const char *ref)
 {
     zsso_cache_remove(r, apr_pstrcat(r->pool, ref, KEY_SUFFIX, NULL));
+    zsso_cache_remove(r, apr_pstrcat(r->pool, ref, TOKEN_SUFFIX, NULL));
+}
+
+const char *zsso_session_id_token(request_rec *r, const char *id)
+{
+    zsso_session_t s = { 0 };
+
+    s.id = id;
+    return id_token_of(r, &s);
 }

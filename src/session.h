@@ -21,7 +21,9 @@ typedef struct {
     const char *email;         /* may be "" */
     const char *name;          /* may be "" */
     apr_array_header_t *groups;  /* of const char * */
-    const char *id_token;      /* kept for logout's id_token_hint */
+    const char *id_token;      /* for logout's id_token_hint: set at
+                                * sign-in and by zsso_session_end, NULL
+                                * after zsso_session_load */
     apr_int64_t created;
     apr_int64_t expires;
 } zsso_session_t;
@@ -38,14 +40,21 @@ zsso_status_t zsso_session_load(request_rec *r, const zsso_dir_conf_t *dc,
 zsso_status_t zsso_session_create(request_rec *r, const zsso_dir_conf_t *dc,
                                   zsso_session_t *s, zsso_err_t *err);
 
-/* Remove the record and the cookie. */
+/* Remove the record and the cookie. Before it removes the record it reads
+ * the ID token, kept apart from the record, into s->id_token ("" when the
+ * store no longer has it). s may be NULL: the cookie only. */
 void zsso_session_end(request_rec *r, const zsso_dir_conf_t *dc,
-                      const zsso_session_t *s);
+                      zsso_session_t *s);
 
 /* A session's reference: what names it in the store (the hash part of its
  * keys), never usable as a cookie. For indexes such as back-channel
  * logout's. */
 const char *zsso_session_ref(apr_pool_t *p, const char *id);
+
+/* The ID token a session was made from, read from its own entry ("" when
+ * the store no longer has it): only for the rare uses that need its
+ * claims (Require zsso-claim), never on every request. */
+const char *zsso_session_id_token(request_rec *r, const char *id);
 
 /* End the session a reference names (its record, wherever it is read
  * from next). */

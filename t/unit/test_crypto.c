@@ -281,6 +281,43 @@ END_TEST
 /* Random and comparison                                                   */
 /* ---------------------------------------------------------------------- */
 
+/* The raw form is the base64url form's bytes: one opens the other, and
+ * the raw opener refuses what the text opener refuses. */
+START_TEST(seal_raw_matches_text)
+{
+    zsso_key_t key = test_key("raw");
+    const char *msg = "record\0with a NUL inside";
+    apr_size_t n, len, msg_len = 25;
+    unsigned char *raw, *pt;
+    char *text;
+    zsso_err_t err;
+
+    raw = zsso_crypto_seal_raw(t_pool, &key, "k:s", msg, msg_len, &n);
+    ck_assert_ptr_nonnull(raw);
+    ck_assert_uint_eq(n, 12 + msg_len + 16);
+    zsso_err_clear(&err);
+    ck_assert_int_eq(zsso_crypto_unseal_raw(t_pool, &key, "k:s", raw, n, &pt,
+                                            &len, &err), ZSSO_OK);
+    ck_assert_uint_eq(len, msg_len);
+    ck_assert_mem_eq(pt, msg, msg_len);
+    ck_assert_int_eq(pt[len], '\0');
+    /* The text form of the same bytes opens with the text opener. */
+    text = zsso_b64url_encode(t_pool, raw, n);
+    ck_assert_int_eq(zsso_crypto_unseal(t_pool, &key, "k:s", text, &pt, &len,
+                                        &err), ZSSO_OK);
+    ck_assert_mem_eq(pt, msg, msg_len);
+    /* Another AAD (another store key), a flipped bit, a short input. */
+    ck_assert_int_eq(zsso_crypto_unseal_raw(t_pool, &key, "k:t", raw, n, &pt,
+                                            &len, &err), ZSSO_ECRYPTO);
+    ck_assert_ptr_null(pt);
+    raw[n - 1] ^= 1;
+    ck_assert_int_eq(zsso_crypto_unseal_raw(t_pool, &key, "k:s", raw, n, &pt,
+                                            &len, &err), ZSSO_ECRYPTO);
+    ck_assert_int_eq(zsso_crypto_unseal_raw(t_pool, &key, "k:s", raw, 27,
+                                            &pt, &len, &err), ZSSO_EINVAL);
+}
+END_TEST
+
 START_TEST(random_differs)
 {
     unsigned char a[32], b[32];
@@ -334,6 +371,7 @@ Suite *zsso_crypto_suite(void)
     tcase_add_test(seal, unseal_refuses_truncation);
     tcase_add_test(seal, unseal_gcm_known_answer);
     tcase_add_test(seal, unseal_error_first_wins);
+    tcase_add_test(seal, seal_raw_matches_text);
     tcase_add_test(misc, random_differs);
     tcase_add_test(misc, equal_bytes);
     tcase_add_test(misc, str_equal_rules);
