@@ -317,6 +317,19 @@ static int obtain_id_token(request_rec *r, const zsso_dir_conf_t *dc,
                      "tell your administrator.");
 }
 
+/* A sign-in always makes a new session id (no fixation, OWASP ASVS
+ * 3.2.1); a session this browser still had here ends with it. */
+static void end_previous(request_rec *r, const zsso_dir_conf_t *dc)
+{
+    zsso_session_t *old = NULL;
+    zsso_err_t err;
+
+    zsso_err_clear(&err);
+    if (zsso_session_load(r, dc, &old, &err) == ZSSO_OK && old) {
+        zsso_session_end_ref(r, zsso_session_ref(r->pool, old->id));
+    }
+}
+
 static int exchange(request_rec *r, const zsso_dir_conf_t *dc,
                     const zsso_state_t *st, const char *code)
 {
@@ -342,6 +355,7 @@ static int exchange(request_rec *r, const zsso_dir_conf_t *dc,
                          "you are not signed in. Try again; if it keeps "
                          "happening, tell your administrator.");
     }
+    end_previous(r, dc);
     if (zsso_state_spend(r, st, &err) != ZSSO_OK
         || zsso_session_create(r, dc, &s, &err) != ZSSO_OK) {
         zsso_status_count(r, dc, ZSSO_CNT_STORE);

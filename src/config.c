@@ -42,6 +42,7 @@ void *zsso_config_create_dir(apr_pool_t *p, char *dir)
     dc->clock_skew = ZSSO_UNSET;
     dc->timeout = ZSSO_UNSET;
     dc->session_age = ZSSO_UNSET;
+    dc->idle = ZSSO_UNSET;
     dc->pass_headers = ZSSO_UNSET;
     return dc;
 }
@@ -94,6 +95,7 @@ void *zsso_config_merge_dir(apr_pool_t *p, void *basev, void *addv)
     dc->clock_skew = MERGE_INT(clock_skew);
     dc->timeout = MERGE_INT(timeout);
     dc->session_age = MERGE_INT(session_age);
+    dc->idle = MERGE_INT(idle);
 
     /* A domain or server set here makes a new issuer. */
     if (add->domain || add->auth_server) {
@@ -146,6 +148,11 @@ int zsso_config_timeout(const zsso_dir_conf_t *dc)
 int zsso_config_session_age(const zsso_dir_conf_t *dc)
 {
     return OR_DEFAULT(dc->session_age, ZSSO_DEFAULT_SESSION_AGE);
+}
+
+int zsso_config_idle(const zsso_dir_conf_t *dc)
+{
+    return OR_DEFAULT(dc->idle, ZSSO_DEFAULT_IDLE);
 }
 
 const char *zsso_config_scope(const zsso_dir_conf_t *dc)
@@ -615,6 +622,12 @@ static const char *set_timeout(cmd_parms *cmd, void *mconf, const char *arg)
     return set_int(cmd, &((zsso_dir_conf_t *)mconf)->timeout, arg, 1, 120);
 }
 
+static const char *set_idle(cmd_parms *cmd, void *mconf, const char *arg)
+{
+    return set_int(cmd, &((zsso_dir_conf_t *)mconf)->idle, arg, 10,
+                   30 * 86400);
+}
+
 static const char *set_session_age(cmd_parms *cmd, void *mconf,
                                    const char *arg)
 {
@@ -671,6 +684,9 @@ const command_rec zsso_config_cmds[] = {
                   "seconds of leeway on token times (default: 60)"),
     AP_INIT_TAKE1("ZSSOProviderTimeout", set_timeout, NULL, DIR_CONF,
                   "seconds to wait for Okta (default: 10)"),
+    AP_INIT_TAKE1("ZSSOSessionIdleTimeout", set_idle, NULL, DIR_CONF,
+                  "seconds without a request after which a session ends "
+                  "(default: 3600)"),
     AP_INIT_TAKE1("ZSSOSessionMaxAge", set_session_age, NULL, DIR_CONF,
                   "seconds a session lasts (default: 28800)"),
     { NULL }

@@ -17,6 +17,7 @@
 #define ZSSO_DEFAULT_SKEW         60
 #define ZSSO_DEFAULT_TIMEOUT      10
 #define ZSSO_DEFAULT_SESSION_AGE  (8 * 3600)
+#define ZSSO_DEFAULT_IDLE         3600
 #define ZSSO_ENDPOINTS            "/zsso/"
 
 typedef struct {
@@ -50,6 +51,7 @@ typedef struct {
     int clock_skew;
     int timeout;
     int session_age;
+    int idle;                  /* ZSSOSessionIdleTimeout */
     int base_here;             /* a directive here moves the base */
 } zsso_dir_conf_t;
 
@@ -94,6 +96,7 @@ zsso_srv_conf_t *zsso_config_srv(const server_rec *s);
 int zsso_config_skew(const zsso_dir_conf_t *dc);
 int zsso_config_timeout(const zsso_dir_conf_t *dc);
 int zsso_config_session_age(const zsso_dir_conf_t *dc);
+int zsso_config_idle(const zsso_dir_conf_t *dc);
 const char *zsso_config_scope(const zsso_dir_conf_t *dc);
 const char *zsso_config_user_claim(const zsso_dir_conf_t *dc);
 const char *zsso_config_default_role(const zsso_dir_conf_t *dc);

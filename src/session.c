@@ -12,16 +12,19 @@
  * cookie      zsso_session=<id>; Path=<base>; HttpOnly; SameSite=Lax
  *
  * The record:
- *   version (1 byte, RECORD_V1) | created | expires (8 bytes each, big
- *   endian, seconds) | issuer, client, base, sub, user, email, name (each
+ *   version (1 byte, RECORD_V2) | created | expires | last activity (8
+ *   bytes each, big endian, seconds) | issuer, client, base, sub, user, email, name (each
  *   NUL-terminated) | the groups, each NUL-terminated, to the end
  * Claims come from JSON that cannot carry a NUL (src/json.c), so a NUL
  * always ends a field. The record is authenticated by the seal; decode
  * still checks every bound.
  *
  * A record this process opened is kept in its memo (src/cache.c) for a
- * moment; expiry and the binding to issuer, client and location are
- * checked on every request, whichever way the record came.
+ * moment; expiry, idleness and the binding to issuer, client and location
+ * are checked on every request, whichever way the record came. Activity
+ * moves the idle deadline by rewriting the record at most once per
+ * touch_gap (a minute, less for short idle timeouts), not on every
+ * request.
  */
 #include <apr_lib.h>
 #include <apr_strings.h>
@@ -37,8 +40,9 @@
 #define KEY_SUFFIX ":s"          /* store key: hash of the id + this */
 #define TOKEN_SUFFIX ":t"        /* the ID token's entry */
 #define MAX_TRIED  4             /* session cookies looked up per request */
-#define RECORD_V1  1
-#define HEAD_LEN   17            /* version, created, expires */
+#define RECORD_V2  2             /* V1 had no last-activity time */
+#define HEAD_LEN   25            /* version, created, expires, last */
+#define TOUCH_GAP  60            /* seconds between idle-deadline writes */
 #define N_FIELDS   7
 
 static const zsso_key_t *session_key(const request_rec *r)
@@ -132,10 +136,11 @@ static unsigned char *encode(apr_pool_t *p, const zsso_session_t *s,
         n += strlen(APR_ARRAY_IDX(s->groups, i, const char *)) + 1;
     }
     o = buf = apr_palloc(p, n);
-    *o++ = RECORD_V1;
+    *o++ = RECORD_V2;
     put64(o, s->created);
     put64(o + 8, s->expires);
-    o += 16;
+    put64(o + 16, s->last);
+    o += 24;
     for (int i = 0; i < N_FIELDS; i++) {
         apr_size_t l = strlen(f[i]) + 1;
 
@@ -178,7 +183,7 @@ static zsso_session_t *decode(apr_pool_t *p, const unsigned char *buf,
     const char *f[N_FIELDS];
     const char *g;
 
-    if (n < HEAD_LEN || buf[0] != RECORD_V1) {
+    if (n < HEAD_LEN || buf[0] != RECORD_V2) {
         zsso_err_set(err, ZSSO_EINVAL, "session record of another version");
         return NULL;
     }
@@ -190,6 +195,7 @@ static zsso_session_t *decode(apr_pool_t *p, const unsigned char *buf,
     }
     s->created = get64(buf + 1);
     s->expires = get64(buf + 9);
+    s->last = get64(buf + 17);
     s->issuer = f[0];
     s->client_id = f[1];
     s->base = f[2];
@@ -265,20 +271,52 @@ static zsso_status_t record_of(request_rec *r, const char *key,
     return ZSSO_OK;
 }
 
+static zsso_status_t store_sealed(request_rec *r, const char *key,
+                                  const void *pt, apr_size_t len,
+                                  apr_int64_t expires, zsso_err_t *err);
+
+/* Activity: move the idle deadline, at most once per gap. A failed write
+ * only means the deadline moves at the next request. */
+static void touch(request_rec *r, const zsso_dir_conf_t *dc,
+                  zsso_session_t *s, const char *key, apr_int64_t now)
+{
+    apr_int64_t gap = zsso_config_idle(dc) / 4;
+    const unsigned char *rec;
+    apr_size_t len;
+    zsso_err_t err;
+
+    gap = gap < TOUCH_GAP ? gap : TOUCH_GAP;
+    if (now - s->last < gap) {
+        return;
+    }
+    s->last = now;
+    rec = encode(r->pool, s, &len);
+    zsso_err_clear(&err);
+    if (store_sealed(r, key, rec, len, s->expires, &err) != ZSSO_OK) {
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, ZSSO_LOGNO(00208)
+                      "the idle deadline was not moved: %s", err.text);
+    }
+}
+
 static zsso_status_t load_one(request_rec *r, const zsso_dir_conf_t *dc,
                               const char *id, zsso_session_t **out,
                               zsso_err_t *err)
 {
     zsso_session_t *s;
-    zsso_status_t st = record_of(r, store_key(r->pool, id, KEY_SUFFIX), &s,
-                                 err);
+    const char *key = store_key(r->pool, id, KEY_SUFFIX);
+    apr_int64_t now = apr_time_sec(r->request_time);
+    zsso_status_t st = record_of(r, key, &s, err);
 
     if (st != ZSSO_OK) {
         return st;
     }
     /* Checked on every request, memo or not. */
-    if (s->expires <= apr_time_sec(r->request_time)) {
+    if (s->expires <= now) {
         return zsso_err_set(err, ZSSO_EEXPIRED, "session expired");
+    }
+    if (now - s->last >= zsso_config_idle(dc)) {
+        return zsso_err_set(err, ZSSO_EEXPIRED, "session idle for too "
+                            "long");
     }
     /* Bound to where it was made: another organisation's location or
      * another client never accepts it. */
@@ -287,6 +325,7 @@ static zsso_status_t load_one(request_rec *r, const zsso_dir_conf_t *dc,
         return zsso_err_set(err, ZSSO_ECLAIM, "session was made for "
                             "another location or organisation");
     }
+    touch(r, dc, s, key, now);
     s->id = id;
     *out = s;
     return ZSSO_OK;
@@ -368,6 +407,7 @@ zsso_status_t zsso_session_create(request_rec *r, const zsso_dir_conf_t *dc,
         return zsso_err_set(err, ZSSO_ECRYPTO, "no random bytes");
     }
     s->id = zsso_b64url_encode(r->pool, raw, sizeof(raw));
+    s->last = s->created;
     rec = encode(r->pool, s, &len);
     if (store_sealed(r, store_key(r->pool, s->id, TOKEN_SUFFIX), tok,
                      strlen(tok), s->expires, err) != ZSSO_OK

@@ -26,10 +26,12 @@ typedef struct {
                                 * after zsso_session_load */
     apr_int64_t created;
     apr_int64_t expires;
+    apr_int64_t last;          /* last activity recorded in the store */
 } zsso_session_t;
 
 /* The session named by the request's cookie. ZSSO_ENOENT: no cookie or no
- * record; ZSSO_EEXPIRED; ZSSO_ECLAIM: made for another issuer, client or
+ * record; ZSSO_EEXPIRED (past ZSSOSessionMaxAge, or idle for
+ * ZSSOSessionIdleTimeout); ZSSO_ECLAIM: made for another issuer, client or
  * location; ZSSO_ECRYPTO: the record does not open; ZSSO_ELIMIT: the store
  * failed (the caller answers 503). */
 zsso_status_t zsso_session_load(request_rec *r, const zsso_dir_conf_t *dc,
