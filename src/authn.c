@@ -20,6 +20,7 @@
 #include "logout.h"
 #include "page.h"
 #include "provider.h"
+#include "refresh.h"
 #include "request.h"
 #include "session.h"
 #include "state.h"
@@ -315,6 +316,10 @@ static int from_session(request_rec *r, const zsso_dir_conf_t *dc)
 
     zsso_err_clear(&err);
     st = zsso_session_load(r, dc, &s, &err);
+    if (st == ZSSO_OK && zsso_refresh_if_due(r, dc, s) != ZSSO_OK) {
+        st = zsso_err_set(&err, ZSSO_EEXPIRED, "the provider refused to "
+                          "refresh the session");
+    }
     if (st == ZSSO_OK) {
         zsso_identity_apply(r, zsso_identity_make(r, dc, s));
         return OK;

@@ -306,6 +306,39 @@ apr_status_t zsso_cache_get(request_rec *r, const char *key,
     return rv;
 }
 
+apr_status_t zsso_cache_add(request_rec *r, const char *key,
+                            apr_time_t expiry, const unsigned char *val,
+                            unsigned int len)
+{
+    zsso_global_t *g = global_of(r);
+    /* Room for any value: shmcb reports a value larger than the buffer as
+     * not found. */
+    unsigned int plen = ZSSO_CACHE_MAX_VALUE;
+    unsigned char *probe = apr_palloc(r->pool, plen);
+    apr_status_t rv = lock(g);
+
+    if (rv != APR_SUCCESS) {
+        return rv;
+    }
+    /* Under the store's mutex (shmcb) nothing can come between the two.
+     * XXX(ZI-7): a store without one (memcache, redis) offers no atomic
+     * add through socache; two nodes can both pass between the calls. */
+    rv = g->cache->retrieve(g->cache_inst, r->server,
+                            (const unsigned char *)key, strlen(key), probe,
+                            &plen, r->pool);
+    if (rv == APR_SUCCESS) {
+        rv = APR_EEXIST;
+    }
+    else if (rv == APR_NOTFOUND) {
+        rv = g->cache->store(g->cache_inst, r->server,
+                             (const unsigned char *)key, strlen(key),
+                             expiry, (unsigned char *)val, len, r->pool);
+    }
+    unlock(g);
+    bump(g, key);
+    return rv;
+}
+
 apr_status_t zsso_cache_remove(request_rec *r, const char *key)
 {
     zsso_global_t *g = global_of(r);

@@ -26,6 +26,13 @@ apr_status_t zsso_cache_get(request_rec *r, const char *key,
                             unsigned char *buf, unsigned int *len);
 apr_status_t zsso_cache_remove(request_rec *r, const char *key);
 
+/* Store key only when it is absent: APR_SUCCESS, or APR_EEXIST when it is
+ * there already. Atomic when the store needs httpd's mutex (shmcb); see
+ * ZI-7 for the others. */
+apr_status_t zsso_cache_add(request_rec *r, const char *key,
+                            apr_time_t expiry, const unsigned char *val,
+                            unsigned int len);
+
 /* This process's memo of values read from a local store (src/cache.c says
  * what keeps it correct). get: APR_SUCCESS with a copy of key's value in
  * r->pool (NUL-terminated past *len), or APR_NOTFOUND, after which the

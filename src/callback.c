@@ -96,16 +96,11 @@ static const char *form_param(apr_pool_t *p, const char *name,
 /* client_secret_basic when offered, else client_secret_post (OpenID
  * Connect Core section 9). RFC 6749 section 2.3.1: both halves of the
  * Basic credentials are form-encoded first. */
-static zsso_status_t token_request(request_rec *r, const zsso_dir_conf_t *dc,
-                                   const zsso_metadata_t *m,
-                                   const zsso_state_t *st, const char *code,
-                                   zsso_http_resp_t *resp, zsso_err_t *err)
+zsso_status_t zsso_token_post(request_rec *r, const zsso_dir_conf_t *dc,
+                              const zsso_metadata_t *m, const char *form,
+                              zsso_http_resp_t *resp, zsso_err_t *err)
 {
     zsso_http_req_t req = { 0 };
-    const char *form = apr_pstrcat(r->pool, "grant_type=authorization_code",
-        form_param(r->pool, "code", code),
-        form_param(r->pool, "redirect_uri", zsso_callback_uri(r, dc)),
-        form_param(r->pool, "code_verifier", st->verifier), NULL);
 
     if (m->auth_basic) {
         req.basic_user = zsso_url_encode(r->pool, dc->client_id);
@@ -126,6 +121,19 @@ static zsso_status_t token_request(request_rec *r, const zsso_dir_conf_t *dc,
     req.ca_file = dc->ca_file;
     req.timeout = zsso_config_timeout(dc);
     return zsso_http_do(r->pool, &req, resp, err);
+}
+
+static zsso_status_t token_request(request_rec *r, const zsso_dir_conf_t *dc,
+                                   const zsso_metadata_t *m,
+                                   const zsso_state_t *st, const char *code,
+                                   zsso_http_resp_t *resp, zsso_err_t *err)
+{
+    const char *form = apr_pstrcat(r->pool, "grant_type=authorization_code",
+        form_param(r->pool, "code", code),
+        form_param(r->pool, "redirect_uri", zsso_callback_uri(r, dc)),
+        form_param(r->pool, "code_verifier", st->verifier), NULL);
+
+    return zsso_token_post(r, dc, m, form, resp, err);
 }
 
 /* The token response as JSON; an error response is summarised without
@@ -279,7 +287,7 @@ static zsso_status_t groups_for(request_rec *r, const zsso_dir_conf_t *dc,
 static int obtain_id_token(request_rec *r, const zsso_dir_conf_t *dc,
                            const zsso_state_t *st, const char *code,
                            const char *ref, const char **compact,
-                           const char **access_token)
+                           zsso_json_t **answer)
 {
     zsso_metadata_t m;
     zsso_http_resp_t resp;
@@ -300,7 +308,7 @@ static int obtain_id_token(request_rec *r, const zsso_dir_conf_t *dc,
     }
     tok = token_response(r, &resp, &err);
     if (tok && zsso_json_get_string(tok, "id_token", compact) == ZSSO_OK) {
-        zsso_json_get_string(tok, "access_token", access_token);
+        *answer = tok;
         return OK;
     }
     /* Not JSON, or no id_token: the provider is broken (502); an OAuth
@@ -315,6 +323,34 @@ static int obtain_id_token(request_rec *r, const zsso_dir_conf_t *dc,
                      ref, "Sign-in failed", "Okta's answer to the sign-in "
                      "could not be used. Try again; if it keeps happening, "
                      "tell your administrator.");
+}
+
+/* RFC 6749 section 5.1: with a refresh token (ZSSOScope with
+ * offline_access), or when the application is to see the access token,
+ * the tokens are kept with the session. Failing that is logged, not
+ * fatal: the session works, it will just not be refreshed. */
+static void keep_tokens(request_rec *r, const zsso_dir_conf_t *dc,
+                        zsso_session_t *s, const zsso_json_t *answer)
+{
+    const char *access = NULL, *refresh = NULL;
+    apr_int64_t in = 0, now = apr_time_sec(apr_time_now());
+    zsso_err_t err;
+
+    zsso_json_get_string(answer, "access_token", &access);
+    zsso_json_get_string(answer, "refresh_token", &refresh);
+    zsso_json_get_int(answer, "expires_in", &in);
+    if (access == NULL || (refresh == NULL && dc->pass_access_token != 1)) {
+        return;
+    }
+    in = in > 0 && in < 366 * 86400 ? in : 0;
+    zsso_err_clear(&err);
+    if (zsso_session_set_tokens(r, s, access, refresh, now,
+                                refresh && in ? now + in : 0, &err)
+        != ZSSO_OK) {
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, ZSSO_LOGNO(00222)
+                      "the access and refresh tokens cannot be kept: %s",
+                      err.text);
+    }
 }
 
 /* A sign-in always makes a new session id (no fixation, OWASP ASVS
@@ -335,14 +371,16 @@ static int exchange(request_rec *r, const zsso_dir_conf_t *dc,
 {
     const char *ref = zsso_page_ref(r), *compact = NULL, *at = NULL;
     const char *sid = NULL;
+    zsso_json_t *answer = NULL;
     zsso_jws_t *jws = NULL;
     zsso_session_t s = { 0 };
     zsso_err_t err;
-    int rv = obtain_id_token(r, dc, st, code, ref, &compact, &at);
+    int rv = obtain_id_token(r, dc, st, code, ref, &compact, &answer);
 
     if (rv != OK) {
         return rv;
     }
+    zsso_json_get_string(answer, "access_token", &at);
     zsso_err_clear(&err);
     if (check_id_token(r, dc, st, compact, &jws, &err) != ZSSO_OK
         || session_from(r, dc, jws, compact, &s, &err) != ZSSO_OK
@@ -369,6 +407,7 @@ static int exchange(request_rec *r, const zsso_dir_conf_t *dc,
     }
     zsso_json_get_string(jws->claims, "sid", &sid);
     zsso_backchannel_remember(r, dc, &s, sid);
+    keep_tokens(r, dc, &s, answer);
     zsso_status_count(r, dc, ZSSO_CNT_LOGIN);
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, ZSSO_LOGNO(00206)
                   "signed in: user %s sub %s issuer %s", s.user, s.sub,

@@ -44,6 +44,7 @@ void *zsso_config_create_dir(apr_pool_t *p, char *dir)
     dc->session_age = ZSSO_UNSET;
     dc->idle = ZSSO_UNSET;
     dc->pass_headers = ZSSO_UNSET;
+    dc->pass_access_token = ZSSO_UNSET;
     return dc;
 }
 
@@ -92,6 +93,7 @@ void *zsso_config_merge_dir(apr_pool_t *p, void *basev, void *addv)
     dc->role_claim = MERGE_PTR(role_claim);
     dc->role_file = MERGE_PTR(role_file);
     dc->pass_headers = MERGE_INT(pass_headers);
+    dc->pass_access_token = MERGE_INT(pass_access_token);
     dc->clock_skew = MERGE_INT(clock_skew);
     dc->timeout = MERGE_INT(timeout);
     dc->session_age = MERGE_INT(session_age);
@@ -574,6 +576,13 @@ static const char *set_pass_headers(cmd_parms *cmd, void *mconf, int on)
     return NULL;
 }
 
+static const char *set_pass_access_token(cmd_parms *cmd, void *mconf,
+                                         int on)
+{
+    ((zsso_dir_conf_t *)mconf)->pass_access_token = on;
+    return NULL;
+}
+
 static const char *set_session_cache(cmd_parms *cmd, void *mconf,
                                      const char *arg)
 {
@@ -678,6 +687,9 @@ const command_rec zsso_config_cmds[] = {
     AP_INIT_FLAG("ZSSOPassHeaders", set_pass_headers, NULL, DIR_CONF,
                  "On: pass X-ZSSO-User, -Role, -Email and -Groups request "
                  "headers to the application (default: Off)"),
+    AP_INIT_FLAG("ZSSOPassAccessToken", set_pass_access_token, NULL,
+                 DIR_CONF, "On: give the application the access token as "
+                 "ZSSO_ACCESS_TOKEN (default: Off)"),
     AP_INIT_TAKE1("ZSSOSessionCache", set_session_cache, NULL, RSRC_CONF,
                   "socache provider[:args] for sessions (default: shmcb)"),
     AP_INIT_TAKE1("ZSSOClockSkew", set_skew, NULL, DIR_CONF,

@@ -48,6 +48,7 @@ typedef struct {
     const char *role_claim;    /* ZSSORoleClaim: the claim with groups */
     const char *role_file;     /* ZSSORoleFile: per-user overrides */
     int pass_headers;          /* ZSSOPassHeaders On: X-ZSSO-* to the app */
+    int pass_access_token;     /* ZSSOPassAccessToken On */
     int clock_skew;
     int timeout;
     int session_age;

@@ -58,6 +58,12 @@ zsso_identity_t *zsso_identity_make(request_rec *r,
     id->base = s->base;
     id->groups = s->groups;
     id->session_id = s->id;
+    id->access_token = NULL;
+    if (dc->pass_access_token == 1) {
+        const char *refresh;
+
+        zsso_session_tokens(r, s, &id->access_token, &refresh);
+    }
     id->logout_url = apr_pstrcat(r->pool,
                                  zsso_config_endpoint(r->pool, dc, "logout"),
                                  "?token=", zsso_logout_token(r->pool, s->id),
@@ -196,6 +202,9 @@ void zsso_identity_apply(request_rec *r, const zsso_identity_t *id)
     apr_table_setn(env, "ZSSO_GROUPS", join(r->pool, id->groups));
     apr_table_setn(env, "ZSSO_ISSUER", id->issuer);
     apr_table_setn(env, "ZSSO_LOGOUT_URL", id->logout_url);
+    if (id->access_token && id->access_token[0]) {
+        apr_table_setn(env, "ZSSO_ACCESS_TOKEN", id->access_token);
+    }
     zsso_req((request_rec *)r)->identity = id;
     pass_headers(r, id);
     strip_cookies(r);

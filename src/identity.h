@@ -21,6 +21,7 @@ typedef struct zsso_identity {
     const apr_array_header_t *groups;
     const char *session_id;    /* its ID token serves Require zsso-claim */
     const char *logout_url;    /* a GET to it signs out: ZSSO_LOGOUT_URL */
+    const char *access_token;  /* ZSSOPassAccessToken On: ZSSO_ACCESS_TOKEN */
 } zsso_identity_t;
 
 /* The role, in this order: the user's line in ZSSORoleFile, the first

@@ -9,11 +9,15 @@
  * ID token    its own entry, base64url(SHA-256(id)) + ":t", sealed the same
  *             way (aad = that key), read only at sign-out for Okta's
  *             id_token_hint: the 1-2 KB token stays off the request path
+ * tokens      base64url(SHA-256(id)) + ":a", sealed: the access token and
+ *             the refresh token ("access \n refresh"), when the provider
+ *             gave a refresh token or ZSSOPassAccessToken is On
  * cookie      zsso_session=<id>; Path=<base>; HttpOnly; SameSite=Lax
  *
  * The record:
- *   version (1 byte, RECORD_V2) | created | expires | last activity (8
- *   bytes each, big endian, seconds) | issuer, client, base, sub, user, email, name (each
+ *   version (1 byte, RECORD_V2) | created | expires | last activity |
+ *   access token issued | access token expires (8 bytes each, big endian,
+ *   seconds; the last two 0 without tokens) | issuer, client, base, sub, user, email, name (each
  *   NUL-terminated) | the groups, each NUL-terminated, to the end
  * Claims come from JSON that cannot carry a NUL (src/json.c), so a NUL
  * always ends a field. The record is authenticated by the seal; decode
@@ -39,9 +43,11 @@
 #define ID_CHARS   43          /* base64url of 32 bytes */
 #define KEY_SUFFIX ":s"          /* store key: hash of the id + this */
 #define TOKEN_SUFFIX ":t"        /* the ID token's entry */
+#define TOKENS_SUFFIX ":a"       /* access and refresh tokens */
 #define MAX_TRIED  4             /* session cookies looked up per request */
 #define RECORD_V2  2             /* V1 had no last-activity time */
-#define HEAD_LEN   25            /* version, created, expires, last */
+#define HEAD_LEN   41            /* version, created, expires, last,
+                                  * access issued, access expires */
 #define TOUCH_GAP  60            /* seconds between idle-deadline writes */
 #define N_FIELDS   7
 
@@ -140,7 +146,9 @@ static unsigned char *encode(apr_pool_t *p, const zsso_session_t *s,
     put64(o, s->created);
     put64(o + 8, s->expires);
     put64(o + 16, s->last);
-    o += 24;
+    put64(o + 24, s->access_at);
+    put64(o + 32, s->access_exp);
+    o += 40;
     for (int i = 0; i < N_FIELDS; i++) {
         apr_size_t l = strlen(f[i]) + 1;
 
@@ -196,6 +204,8 @@ static zsso_session_t *decode(apr_pool_t *p, const unsigned char *buf,
     s->created = get64(buf + 1);
     s->expires = get64(buf + 9);
     s->last = get64(buf + 17);
+    s->access_at = get64(buf + 25);
+    s->access_exp = get64(buf + 33);
     s->issuer = f[0];
     s->client_id = f[1];
     s->base = f[2];
@@ -442,8 +452,7 @@ void zsso_session_end(request_rec *r, const zsso_dir_conf_t *dc,
         if (s->id_token == NULL) {
             s->id_token = id_token_of(r, s);
         }
-        zsso_cache_remove(r, store_key(r->pool, s->id, KEY_SUFFIX));
-        zsso_cache_remove(r, store_key(r->pool, s->id, TOKEN_SUFFIX));
+        zsso_session_end_ref(r, zsso_session_ref(r->pool, s->id));
     }
     zsso_req_set_cookie(r, ZSSO_SESSION_COOKIE, "", cookie_path(dc), 0);
 }
@@ -459,6 +468,49 @@ void zsso_session_end_ref(request_rec *r, const char *ref)
 {
     zsso_cache_remove(r, apr_pstrcat(r->pool, ref, KEY_SUFFIX, NULL));
     zsso_cache_remove(r, apr_pstrcat(r->pool, ref, TOKEN_SUFFIX, NULL));
+    zsso_cache_remove(r, apr_pstrcat(r->pool, ref, TOKENS_SUFFIX, NULL));
+}
+
+zsso_status_t zsso_session_set_tokens(request_rec *r, zsso_session_t *s,
+                                      const char *access,
+                                      const char *refresh,
+                                      apr_int64_t issued,
+                                      apr_int64_t expires, zsso_err_t *err)
+{
+    const char *both = apr_pstrcat(r->pool, access ? access : "", "\n",
+                                   refresh ? refresh : "", NULL);
+    const unsigned char *rec;
+    apr_size_t len;
+
+    if (store_sealed(r, store_key(r->pool, s->id, TOKENS_SUFFIX), both,
+                     strlen(both), s->expires, err) != ZSSO_OK) {
+        return err->status;
+    }
+    s->access_at = issued;
+    s->access_exp = expires;
+    rec = encode(r->pool, s, &len);
+    return store_sealed(r, store_key(r->pool, s->id, KEY_SUFFIX), rec, len,
+                        s->expires, err);
+}
+
+zsso_status_t zsso_session_tokens(request_rec *r, const zsso_session_t *s,
+                                  const char **access, const char **refresh)
+{
+    unsigned char *pt;
+    apr_size_t n;
+    char *nl;
+    zsso_err_t err;
+
+    zsso_err_clear(&err);
+    if (open_stored(r, store_key(r->pool, s->id, TOKENS_SUFFIX), &pt, &n,
+                    &err) != ZSSO_OK
+        || (nl = strchr((char *)pt, '\n')) == NULL) {
+        return ZSSO_ENOENT;
+    }
+    *nl = '\0';
+    *access = (const char *)pt;
+    *refresh = nl + 1;
+    return ZSSO_OK;
 }
 
 const char *zsso_session_id_token(request_rec *r, const char *id)

@@ -27,6 +27,8 @@ typedef struct {
     apr_int64_t created;
     apr_int64_t expires;
     apr_int64_t last;          /* last activity recorded in the store */
+    apr_int64_t access_at;     /* the access token: when issued and when */
+    apr_int64_t access_exp;    /* it expires; 0 when none is kept */
 } zsso_session_t;
 
 /* The session named by the request's cookie. ZSSO_ENOENT: no cookie or no
@@ -57,6 +59,18 @@ const char *zsso_session_ref(apr_pool_t *p, const char *id);
  * the store no longer has it): only for the rare uses that need its
  * claims (Require zsso-claim), never on every request. */
 const char *zsso_session_id_token(request_rec *r, const char *id);
+
+/* Keep the access and refresh tokens (sealed, their own entry) and the
+ * access token's times in the record (for the refresh decision). */
+zsso_status_t zsso_session_set_tokens(request_rec *r, zsso_session_t *s,
+                                      const char *access,
+                                      const char *refresh,
+                                      apr_int64_t issued,
+                                      apr_int64_t expires, zsso_err_t *err);
+
+/* The kept tokens ("" when there is none); ZSSO_ENOENT without an entry. */
+zsso_status_t zsso_session_tokens(request_rec *r, const zsso_session_t *s,
+                                  const char **access, const char **refresh);
 
 /* End the session a reference names (its record, wherever it is read
  * from next). */

@@ -46,7 +46,7 @@ const MODES = new Set([
   'wrong-azp', 'expired', 'future-iat', 'future-nbf', 'wrong-nonce', 'no-nonce',
   'alg-none', 'hs256-pubkey', 'unknown-kid', 'rotate', 'denied', 'token-500',
   'no-id-token', 'html-token', 'odd-groups',
-  'userinfo-groups', 'userinfo-other-sub', 'no-groups', 'odd-claims',
+  'userinfo-groups', 'userinfo-other-sub', 'no-groups', 'odd-claims', 'refresh',
 ]);
 
 // ---------------------------------------------------------------- keys
@@ -82,6 +82,7 @@ const stats = {
   last_token_auth: 'none',
   last_pkce_ok: false,
   userinfo: 0,
+  refreshes: 0,
 };
 function resetStats() {
   stats.jwks_fetches = 0;
@@ -90,6 +91,7 @@ function resetStats() {
   stats.last_token_auth = 'none';
   stats.last_pkce_ok = false;
   stats.userinfo = 0;
+  stats.refreshes = 0;
 }
 
 const codes = new Map(); // code -> { issuer, clientId, redirectUri, nonce, challenge, scope, exp }
@@ -310,7 +312,7 @@ function discovery(srv) {
     end_session_endpoint: `${base}/logout`,
     response_types_supported: ['code'],
     response_modes_supported: ['query'],
-    grant_types_supported: ['authorization_code'],
+    grant_types_supported: ['authorization_code', 'refresh_token'],
     subject_types_supported: ['public'],
     scopes_supported: ['openid', 'profile', 'email', 'groups', 'offline_access'],
     token_endpoint_auth_methods_supported: authMethodsFor(srv.asid),
@@ -426,6 +428,9 @@ async function token(req, res, srv) {
   }
 
   // the grant
+  if (form.get('grant_type') === 'refresh_token') {
+    return refreshGrant(res, client, form.get('refresh_token'), oauthError);
+  }
   if (form.get('grant_type') !== 'authorization_code') {
     return oauthError(400, 'unsupported_grant_type');
   }
@@ -463,7 +468,35 @@ async function token(req, res, srv) {
     scope: entry.scope,
   };
   if (mode !== 'no-id-token') body.id_token = jwt;
+  // Mode refresh: short access tokens and a refresh token (RFC 6749 5.1).
+  if (mode === 'refresh') {
+    body.expires_in = REFRESH_TTL;
+    body.refresh_token = random(32);
+    refreshTokens.set(body.refresh_token, { clientId: client.id, claims });
+  }
   return sendJson(res, 200, body);
+}
+
+// RFC 6749 section 6; the refresh token rotates. /control/refresh?fail=1
+// makes every refresh fail as for a deactivated user (invalid_grant).
+const REFRESH_TTL = 20;
+const refreshTokens = new Map(); // token -> { clientId, claims }
+let refreshFails = false;
+
+function refreshGrant(res, client, presented, oauthError) {
+  stats.refreshes += 1;
+  const entry = presented && refreshTokens.get(presented);
+  if (!entry || entry.clientId !== client.id || refreshFails) {
+    return oauthError(400, 'invalid_grant', 'the refresh token is not valid');
+  }
+  refreshTokens.delete(presented);
+  const accessToken = random(32);
+  accessTokens.set(accessToken, { mode: 'refresh', claims: entry.claims, exp: Date.now() + REFRESH_TTL * 1000 });
+  const refresh = random(32);
+  refreshTokens.set(refresh, entry);
+  return sendJson(res, 200, {
+    access_token: accessToken, token_type: 'Bearer', expires_in: REFRESH_TTL, refresh_token: refresh,
+  });
 }
 
 function userinfo(req, res) {
@@ -541,6 +574,10 @@ async function handle(req, res) {
     return sendJson(res, 200, stats);
   }
 
+  if (path === '/control/refresh' && req.method === 'POST') {
+    refreshFails = url.searchParams.get('fail') === '1';
+    return sendJson(res, 200, { fail: refreshFails });
+  }
   if (path === '/control/logout-token' && req.method === 'GET') {
     return sendJson(res, 200, { logout_token: logoutToken(url.searchParams) });
   }
