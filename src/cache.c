@@ -34,6 +34,7 @@
 #include <http_core.h>
 
 #include "cache.h"
+#include "crypto.h"
 
 #define DEFAULT_SHMCB "zsso_sessions(8388608)"
 
@@ -306,11 +307,11 @@ apr_status_t zsso_cache_get(request_rec *r, const char *key,
     return rv;
 }
 
-apr_status_t zsso_cache_add(request_rec *r, const char *key,
-                            apr_time_t expiry, const unsigned char *val,
-                            unsigned int len)
+/* A store with httpd's mutex (shmcb): look and write under it. */
+static apr_status_t add_locked(request_rec *r, zsso_global_t *g,
+                               const char *key, apr_time_t expiry,
+                               const unsigned char *val, unsigned int len)
 {
-    zsso_global_t *g = global_of(r);
     /* Room for any value: shmcb reports a value larger than the buffer as
      * not found. */
     unsigned int plen = ZSSO_CACHE_MAX_VALUE;
@@ -320,9 +321,6 @@ apr_status_t zsso_cache_add(request_rec *r, const char *key,
     if (rv != APR_SUCCESS) {
         return rv;
     }
-    /* Under the store's mutex (shmcb) nothing can come between the two.
-     * XXX(ZI-7): a store without one (memcache, redis) offers no atomic
-     * add through socache; two nodes can both pass between the calls. */
     rv = g->cache->retrieve(g->cache_inst, r->server,
                             (const unsigned char *)key, strlen(key), probe,
                             &plen, r->pool);
@@ -335,6 +333,57 @@ apr_status_t zsso_cache_add(request_rec *r, const char *key,
                              expiry, (unsigned char *)val, len, r->pool);
     }
     unlock(g);
+    return rv;
+}
+
+/* A store shared by nodes (memcache, redis): socache has no atomic add,
+ * so each contender that finds the key absent writes a value of its own,
+ * waits for every other such write to land, and reads the key back: only
+ * the last writer finds its own value.
+ * XXX(ZI-7): a write slower than ADD_SETTLE to land can still let two
+ * contenders through. */
+#define ADD_SETTLE apr_time_from_msec(100)
+
+static apr_status_t add_settled(request_rec *r, zsso_global_t *g,
+                                const char *key, apr_time_t expiry)
+{
+    unsigned char mine[16], got[sizeof(mine)];
+    unsigned int glen = sizeof(got);
+    apr_status_t rv;
+
+    if (g->cache->retrieve(g->cache_inst, r->server,
+                           (const unsigned char *)key, strlen(key), got,
+                           &glen, r->pool) != APR_NOTFOUND) {
+        return APR_EEXIST;
+    }
+    if (zsso_crypto_random(mine, sizeof(mine)) != ZSSO_OK) {
+        return APR_EGENERAL;
+    }
+    rv = g->cache->store(g->cache_inst, r->server,
+                         (const unsigned char *)key, strlen(key), expiry,
+                         mine, sizeof(mine), r->pool);
+    if (rv != APR_SUCCESS) {
+        return rv;
+    }
+    apr_sleep(ADD_SETTLE);
+    glen = sizeof(got);
+    rv = g->cache->retrieve(g->cache_inst, r->server,
+                            (const unsigned char *)key, strlen(key), got,
+                            &glen, r->pool);
+    return rv == APR_SUCCESS && glen == sizeof(mine)
+           && memcmp(got, mine, sizeof(mine)) == 0 ? APR_SUCCESS
+                                                    : APR_EEXIST;
+}
+
+apr_status_t zsso_cache_add(request_rec *r, const char *key,
+                            apr_time_t expiry, const unsigned char *val,
+                            unsigned int len)
+{
+    zsso_global_t *g = global_of(r);
+    apr_status_t rv = g->cache_mutex
+                      ? add_locked(r, g, key, expiry, val, len)
+                      : add_settled(r, g, key, expiry);
+
     bump(g, key);
     return rv;
 }

@@ -27,8 +27,10 @@ apr_status_t zsso_cache_get(request_rec *r, const char *key,
 apr_status_t zsso_cache_remove(request_rec *r, const char *key);
 
 /* Store key only when it is absent: APR_SUCCESS, or APR_EEXIST when it is
- * there already. Atomic when the store needs httpd's mutex (shmcb); see
- * ZI-7 for the others. */
+ * there already (or another caller won). Atomic when the store needs
+ * httpd's mutex (shmcb); for a shared store the caller that wins waits
+ * 100 ms for rival writes to land (ZI-7), and the value stored is its own
+ * random one, not val. */
 apr_status_t zsso_cache_add(request_rec *r, const char *key,
                             apr_time_t expiry, const unsigned char *val,
                             unsigned int len);

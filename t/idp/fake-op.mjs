@@ -483,8 +483,14 @@ const REFRESH_TTL = 20;
 const refreshTokens = new Map(); // token -> { clientId, claims }
 let refreshFails = false;
 
+// Answers after half a second, as a provider across the internet may: long
+// enough for every request arriving at the due moment to see it in flight.
 function refreshGrant(res, client, presented, oauthError) {
   stats.refreshes += 1;
+  setTimeout(() => refreshAnswer(res, client, presented, oauthError), 500);
+}
+
+function refreshAnswer(res, client, presented, oauthError) {
   const entry = presented && refreshTokens.get(presented);
   if (!entry || entry.clientId !== client.id || refreshFails) {
     return oauthError(400, 'invalid_grant', 'the refresh token is not valid');

@@ -121,11 +121,21 @@ ZSSOSessionCache      $spec
 ZSSORoleMap           console-admins "Console Admin"
 
 ScriptAlias /console/env "$top/t/cgi-bin/env.cgi"
+ScriptAlias /refresh/env "$top/t/cgi-bin/env.cgi"
 <Directory "$top/t/cgi-bin">
     Options +ExecCGI
     Require all granted
 </Directory>
 <Location /console>
+    AuthType zsso
+    Require valid-user
+</Location>
+# fake-op's refresh client: 20 s access tokens and a refresh token.
+<Location /refresh>
+    ZSSOOktaDomain      127.0.0.1:$ENV{ZSSO_FAKE_PORT}
+    ZSSOClientID        refresh
+    ZSSOClientSecret    fake-secret
+    ZSSOPassAccessToken On
     AuthType zsso
     Require valid-user
 </Location>

@@ -3,7 +3,7 @@
 # that moment; when the provider refuses (the user was deactivated) the
 # session ends and the next page load signs in again.  ZSSO_ACCESS_TOKEN
 # only with ZSSOPassAccessToken On.  fake-op's "refresh" client gives 20 s
-# access tokens, so the module refreshes 15 s after sign-in.
+# access tokens, so the module refreshes them 15 s after they were issued.
 use strict;
 use warnings FATAL => 'all';
 
@@ -13,6 +13,7 @@ use lib "$FindBin::Bin/../lib";
 use Apache::Test;
 use Apache::TestUtil;
 use HTTP::Request ();
+use POSIX ();
 use Time::HiRes qw(time sleep);
 use ZssoTest qw(:all);
 
@@ -37,8 +38,8 @@ sub fake_refresh_fails {
 fake_reset();
 fake_refresh_fails(0);
 my $ua = ua();
-$t0 = time;
 my ($res) = browse($ua, rp_url('/dir/refresh/env'));
+$t0 = time;     # the tokens were issued a moment ago, at the callback
 my $cookie = cookie_value($ua, 'zsso_session') // '';
 my $a1 = env_of($res)->{ZSSO_ACCESS_TOKEN} // '';
 ok t_cmp(length $a1 > 20 ? 1 : 0, 1,
@@ -56,7 +57,7 @@ for (1 .. 10) {
     my $pid = fork // die "fork: $!";
     if ($pid == 0) {
         my $r = with($cookie);
-        exit(env_of($r)->{REMOTE_USER} ? 0 : 1);
+        POSIX::_exit(env_of($r)->{REMOTE_USER} ? 0 : 1);   # no END blocks
     }
     push @kids, $pid;
 }
@@ -72,7 +73,7 @@ ok t_cmp(fake_stats()->{refreshes}, 1, '... and no further refresh');
 # ------------------------------------------------------------ refused
 fake_refresh_fails(1);
 my $log_start = error_log_size();
-until_t(33);
+until_t(36);
 $res = with($cookie, Accept => 'application/json');
 ok t_cmp($res->code, 401,
          'the provider refuses the next refresh: the session is over (API 401)');

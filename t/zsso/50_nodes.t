@@ -1,6 +1,7 @@
 # Several httpd nodes sharing sessions through a real store, for redis
 # (mod_socache_redis) and memcached (mod_socache_memcache): sign in through
-# node A and be signed in on node B; sign out on B and A refuses the cookie;
+# node A and be signed in on node B; a due refresh happens once when both
+# nodes get requests at that moment; sign out on B and A refuses the cookie;
 # stop the store and both nodes answer 503 at once (nobody gets in); start
 # it again and sign-in works without restarting httpd.
 use strict;
@@ -12,12 +13,14 @@ use lib "$FindBin::Bin/../lib";
 use Apache::Test;
 use Apache::TestUtil;
 use HTTP::Request ();
+use POSIX ();
 use Time::HiRes qw(time sleep);
-use ZssoTest qw(ua env_of dump_res is_provider_redirect zsso_lines);
+use ZssoTest qw(ua env_of dump_res is_provider_redirect zsso_lines
+                fake_stats fake_reset);
 use ZssoNodes qw(:all);
 
 my @kinds = ('redis', 'memcache');
-my $per_kind = 12;
+my $per_kind = 15;
 my $have = !system('sh', '-c', 'command -v redis-server && command -v memcached'
                                . ' >/dev/null');
 
@@ -79,6 +82,32 @@ for my $kind (@kinds) {
              "$kind: ... and node B knows her session");
     ok t_cmp(env_of($res)->{ZSSO_ROLE}, 'Console Admin',
              "$kind: ... with her role");
+
+    # A refresh due while both nodes serve the session: done once.
+    fake_reset();
+    my $rua = ua();
+    my $signed = node_login($rua, $pa, 'x', 'y', '/refresh/env');
+    my $t0 = time;
+    my $a1 = env_of($signed)->{ZSSO_ACCESS_TOKEN} // '';
+    ok t_cmp(length $a1 > 20 ? 1 : 0, 1, "$kind: signed in where tokens refresh");
+    sleep $t0 + 16 - time if $t0 + 16 > time;
+    my @kids;
+    for my $i (1 .. 10) {
+        my $pid = fork // die "fork: $!";
+        if ($pid == 0) {
+            my ($r) = get($rua, $i % 2 ? $pa : $pb, '/refresh/env');
+            POSIX::_exit(env_of($r)->{REMOTE_USER} ? 0 : 1);   # no END
+        }
+        push @kids, $pid;
+    }
+    my $served = 0;
+    for (@kids) { waitpid $_, 0; $served++ if $? == 0 }
+    ok t_cmp($served . ' served, ' . fake_stats()->{refreshes} . ' refresh',
+             '10 served, 1 refresh',
+             "$kind: ten requests on both nodes when it is due: one refresh");
+    my $a2 = env_of((get($rua, $pb, '/refresh/env'))[0])->{ZSSO_ACCESS_TOKEN};
+    ok t_cmp(($a2 // $a1) ne $a1 ? 1 : 0, 1,
+             "$kind: ... and node B hands out the new access token");
 
     $res = $ua->request(HTTP::Request->new(
         POST => node_url($pb, '/console/zsso/logout')));
