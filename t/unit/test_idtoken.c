@@ -293,6 +293,66 @@ START_TEST(first_error_kept)
 }
 END_TEST
 
+/* ------------------------------------------------------------------ */
+/* logout tokens (Back-Channel Logout 1.0, section 2.6)               */
+/* ------------------------------------------------------------------ */
+
+#define EVENTS "\"events\":{\"" ZSSO_BCL_EVENT "\":{}}"
+
+static const char *logout_claims(const char *extra)
+{
+    return apr_psprintf(t_pool, "{\"iss\":\"https://example.okta.com\","
+                        "\"aud\":\"client1\",\"iat\":%d,\"exp\":%d%s}",
+                        NOW - 10, NOW + 120, extra);
+}
+
+static zsso_status_t logout_check(const char *json, const char **sub,
+                                  const char **sid, zsso_err_t *err)
+{
+    const char *jti = NULL;
+    zsso_json_t *claims;
+
+    zsso_err_clear(err);
+    claims = zsso_json_parse(t_pool, json, strlen(json), 65536, err);
+    ck_assert_msg(claims != NULL, "bad test JSON %s: %s", json, err->text);
+    *sub = *sid = NULL;
+    return zsso_logout_token_check(t_pool, claims, &want, sub, sid, &jti,
+                                   err);
+}
+
+START_TEST(logout_token_checks)
+{
+    const char *sub, *sid;
+    zsso_err_t err;
+
+    ck_assert_int_eq(logout_check(logout_claims(",\"sub\":\"00u1\","
+                     "\"jti\":\"j1\"," EVENTS), &sub, &sid, &err), ZSSO_OK);
+    ck_assert_str_eq(sub, "00u1");
+    ck_assert_ptr_null(sid);
+    ck_assert_int_eq(logout_check(logout_claims(",\"sid\":\"s1\","
+                     "\"jti\":\"j1\"," EVENTS), &sub, &sid, &err), ZSSO_OK);
+    ck_assert_str_eq(sid, "s1");
+    /* Each spoiled in one way. */
+    ck_assert_int_eq(logout_check(logout_claims(",\"sub\":\"00u1\","
+                     "\"jti\":\"j1\",\"nonce\":\"n\"," EVENTS), &sub,
+                     &sid, &err), ZSSO_ECLAIM);
+    ck_assert_str_eq(err.text, "a logout token must not carry a nonce");
+    ck_assert_int_eq(logout_check(logout_claims(",\"sub\":\"00u1\","
+                     "\"jti\":\"j1\""), &sub, &sid, &err), ZSSO_ECLAIM);
+    ck_assert_int_eq(logout_check(logout_claims(",\"sub\":\"00u1\","
+                     "\"jti\":\"j1\",\"events\":{\"other\":{}}"), &sub,
+                     &sid, &err), ZSSO_ECLAIM);
+    ck_assert_int_eq(logout_check(logout_claims(",\"jti\":\"j1\","
+                     EVENTS), &sub, &sid, &err), ZSSO_ECLAIM);
+    ck_assert_str_eq(err.text, "neither sub nor sid");
+    ck_assert_int_eq(logout_check(logout_claims(",\"sub\":\"00u1\","
+                     EVENTS), &sub, &sid, &err), ZSSO_ECLAIM);
+    ck_assert_str_eq(err.text, "jti missing");
+    ck_assert_int_eq(logout_check(logout_claims(",\"sub\":7,\"jti\":"
+                     "\"j1\"," EVENTS), &sub, &sid, &err), ZSSO_ECLAIM);
+}
+END_TEST
+
 Suite *zsso_idtoken_suite(void)
 {
     Suite *s = suite_create("idtoken");
@@ -311,6 +371,7 @@ Suite *zsso_idtoken_suite(void)
     tcase_add_test(tc, sub_checks);
     tcase_add_test(tc, expectations_required);
     tcase_add_test(tc, first_error_kept);
+    tcase_add_test(tc, logout_token_checks);
     suite_add_tcase(s, tc);
     return s;
 }
