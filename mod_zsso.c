@@ -113,6 +113,7 @@ static void zsso_child_init(apr_pool_t *pchild, server_rec *s)
     zsso_cache_child_init(pchild, s, g);
     g->providers = zsso_provider_registry(pchild);
     g->rolefiles = zsso_rolefiles_make(pchild);
+    g->http = zsso_http_share_make(pchild);
 }
 
 /* Before any other module reads the request, so that no phase and no

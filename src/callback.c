@@ -120,6 +120,7 @@ zsso_status_t zsso_token_post(request_rec *r, const zsso_dir_conf_t *dc,
     req.form = form;
     req.ca_file = dc->ca_file;
     req.timeout = zsso_config_timeout(dc);
+    req.share = zsso_config_srv(r->server)->global->http;
     return zsso_http_do(r->pool, &req, resp, err);
 }
 

@@ -73,6 +73,7 @@ struct zsso_global {
     struct zsso_memo *memo;           /* per process, made in child_init */
     struct zsso_registry *providers;  /* per process, made in child_init */
     struct zsso_rolefiles *rolefiles; /* per process, made in child_init */
+    struct zsso_http_share *http;     /* per process, made in child_init */
     struct zsso_orgs *status;         /* the organisations and their
                                        * counters, shared by all processes
                                        * (src/status.c) */

@@ -12,6 +12,11 @@
 
 #define ZSSO_HTTP_MAX_BODY (512 * 1024)
 
+/* What the exchanges of one process share: open connections to the
+ * provider, TLS sessions and DNS answers, so that a sign-in does not pay
+ * for a new TLS handshake (and the CA store it loads) each time. */
+typedef struct zsso_http_share zsso_http_share_t;
+
 typedef struct {
     const char *url;
     const char *form;          /* POST this x-www-form-urlencoded body;
@@ -21,6 +26,7 @@ typedef struct {
     const char *bearer;        /* Authorization: Bearer, or NULL */
     const char *ca_file;       /* extra trust anchors, or NULL */
     int timeout;               /* seconds, whole exchange */
+    zsso_http_share_t *share;  /* this process's, or NULL */
 } zsso_http_req_t;
 
 typedef struct {
@@ -32,6 +38,9 @@ typedef struct {
 
 /* Once per process, before threads start. */
 void zsso_http_global_init(void);
+
+/* Once per child process; ended with p. NULL if curl cannot share. */
+zsso_http_share_t *zsso_http_share_make(apr_pool_t *p);
 
 /* ZSSO_OK when an HTTP answer arrived (any status); otherwise the err
  * text says what failed (connect, TLS, timeout, size) and the request URL

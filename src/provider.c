@@ -106,6 +106,7 @@ static zsso_status_t fetch_json(request_rec *r, const zsso_dir_conf_t *dc,
     req.url = url;
     req.ca_file = dc->ca_file;
     req.timeout = zsso_config_timeout(dc);
+    req.share = zsso_config_srv(r->server)->global->http;
     st = zsso_http_do(r->pool, &req, resp, err);
     if (st != ZSSO_OK) {
         return st;
