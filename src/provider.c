@@ -17,6 +17,7 @@
 #include "json.h"
 #include "provider.h"
 #include "status.h"
+#include "util.h"
 
 #define DISCOVERY_PATH "/.well-known/openid-configuration"
 #define DOC_MAX (256 * 1024)
@@ -47,20 +48,10 @@ struct zsso_registry {
 
 zsso_registry_t *zsso_provider_registry(apr_pool_t *p)
 {
-    apr_allocator_t *alloc;
-    apr_thread_mutex_t *amu;
-    apr_pool_t *pool;
-    zsso_registry_t *reg;
+    /* Worker threads create and destroy sub-pools here. */
+    apr_pool_t *pool = zsso_pool_shared(p);
+    zsso_registry_t *reg = apr_pcalloc(pool, sizeof(*reg));
 
-    /* Worker threads create and destroy sub-pools here: give the registry
-     * an allocator of its own, guarded by a mutex. */
-    apr_allocator_create(&alloc);
-    apr_pool_create_ex(&pool, p, NULL, alloc);
-    apr_allocator_owner_set(alloc, pool);
-    apr_thread_mutex_create(&amu, APR_THREAD_MUTEX_DEFAULT, pool);
-    apr_allocator_mutex_set(alloc, amu);
-
-    reg = apr_pcalloc(pool, sizeof(*reg));
     reg->pool = pool;
     apr_thread_mutex_create(&reg->mu, APR_THREAD_MUTEX_DEFAULT, pool);
     reg->by_issuer = apr_hash_make(pool);

@@ -17,6 +17,7 @@
 #include <apr_thread_mutex.h>
 
 #include "rolefile.h"
+#include "util.h"
 
 #define FILE_MAX (1024 * 1024)   /* a role file larger than this is refused */
 
@@ -37,19 +38,10 @@ struct zsso_rolefiles {
 
 zsso_rolefiles_t *zsso_rolefiles_make(apr_pool_t *p)
 {
-    apr_allocator_t *alloc;
-    apr_thread_mutex_t *amu;
-    apr_pool_t *pool;
-    zsso_rolefiles_t *set;
-
     /* Worker threads make and destroy sub-pools here. */
-    apr_allocator_create(&alloc);
-    apr_pool_create_ex(&pool, p, NULL, alloc);
-    apr_allocator_owner_set(alloc, pool);
-    apr_thread_mutex_create(&amu, APR_THREAD_MUTEX_DEFAULT, pool);
-    apr_allocator_mutex_set(alloc, amu);
+    apr_pool_t *pool = zsso_pool_shared(p);
+    zsso_rolefiles_t *set = apr_pcalloc(pool, sizeof(*set));
 
-    set = apr_pcalloc(pool, sizeof(*set));
     set->pool = pool;
     apr_thread_mutex_create(&set->mu, APR_THREAD_MUTEX_DEFAULT, pool);
     set->by_path = apr_hash_make(pool);

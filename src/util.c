@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include <apr_strings.h>
+#include <apr_thread_mutex.h>
 #include <apr_tables.h>
 
 #include "util.h"
@@ -506,4 +507,18 @@ char *zsso_cookie_strip(apr_pool_t *p, const char *header,
         out = out ? apr_pstrcat(p, out, "; ", pair, NULL) : pair;
     }
     return out;
+}
+
+apr_pool_t *zsso_pool_shared(apr_pool_t *parent)
+{
+    apr_allocator_t *alloc;
+    apr_thread_mutex_t *mu;
+    apr_pool_t *pool;
+
+    apr_allocator_create(&alloc);
+    apr_pool_create_ex(&pool, parent, NULL, alloc);
+    apr_allocator_owner_set(alloc, pool);
+    apr_thread_mutex_create(&mu, APR_THREAD_MUTEX_DEFAULT, pool);
+    apr_allocator_mutex_set(alloc, mu);
+    return pool;
 }

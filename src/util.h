@@ -64,4 +64,9 @@ const char *zsso_printable(char *buf, apr_size_t size, const char *s);
 /* Escape &, <, >, " and ' for HTML text and attribute values. */
 char *zsso_html_escape(apr_pool_t *p, const char *s);
 
+/* A sub-pool of parent with an allocator of its own guarded by a mutex,
+ * for per-process caches in which worker threads create and destroy
+ * sub-pools of their own. */
+apr_pool_t *zsso_pool_shared(apr_pool_t *parent);
+
 #endif
