@@ -316,6 +316,21 @@ static int obtain_id_token(request_rec *r, const zsso_dir_conf_t *dc,
                      "tell your administrator.");
 }
 
+/* The keys to check the ID token with cannot be had (the key endpoint
+ * fails, or serves no usable key): the provider's fault, 502. */
+static int keys_unavailable(request_rec *r, const zsso_dir_conf_t *dc,
+                            const char *ref, const zsso_err_t *err)
+{
+    zsso_status_count(r, dc, ZSSO_CNT_UNREACHABLE);
+    ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, ZSSO_LOGNO(00501)
+                  "cannot check the ID token: the provider's keys cannot "
+                  "be fetched: %s (ref %s)", err->text, ref);
+    return try_again(r, dc, HTTP_BAD_GATEWAY, ref, "Okta cannot be reached",
+                     "The sign-in could not be completed because Okta's "
+                     "signing keys could not be fetched. Try again in a "
+                     "moment.");
+}
+
 static int exchange(request_rec *r, const zsso_dir_conf_t *dc,
                     const zsso_state_t *st, const char *code)
 {
@@ -329,7 +344,10 @@ static int exchange(request_rec *r, const zsso_dir_conf_t *dc,
         return rv;
     }
     zsso_err_clear(&err);
-    if (check_id_token(r, dc, st, compact, &jws, &err) != ZSSO_OK
+    if (check_id_token(r, dc, st, compact, &jws, &err) == ZSSO_EPROVIDER) {
+        return keys_unavailable(r, dc, ref, &err);
+    }
+    if (err.status != ZSSO_OK
         || session_from(r, dc, jws, compact, &s, &err) != ZSSO_OK
         || groups_for(r, dc, jws, at, &s, &err) != ZSSO_OK) {
         zsso_status_count(r, dc, ZSSO_CNT_TOKEN_REFUSED);

@@ -165,12 +165,17 @@ static zsso_status_t parse_meta(request_rec *r, const char *issuer,
                                 const zsso_http_resp_t *resp,
                                 zsso_metadata_t *m, zsso_err_t *err)
 {
-    zsso_json_t *doc = zsso_json_parse(r->pool, resp->body, resp->len,
-                                       DOC_MAX, err);
+    zsso_err_t perr;
+    zsso_json_t *doc;
     const char *got = NULL;
 
+    /* The parser's text alone ("bad JSON at line 1") would not say which
+     * document was bad. */
+    zsso_err_clear(&perr);
+    doc = zsso_json_parse(r->pool, resp->body, resp->len, DOC_MAX, &perr);
     if (doc == NULL) {
-        return err->status;
+        return zsso_err_set(err, perr.status, "discovery document of %s: "
+                            "%s", issuer, perr.text);
     }
     /* Discovery 1.0 section 4.3: the issuer must be identical to the one
      * the document was fetched for, or nothing in it is trusted. */
@@ -301,6 +306,15 @@ static void keys_release(zsso_registry_t *reg, keyset_t *ks)
     apr_thread_mutex_unlock(reg->mu);
 }
 
+/* Whatever stopped a key fetch (transport, status, a document that is
+ * not a usable JWK Set) is the provider's failure: the callback answers
+ * 502 for it, not 401 as for a token that does not verify. */
+static keyset_t *keys_failed(zsso_err_t *err)
+{
+    err->status = ZSSO_EPROVIDER;
+    return NULL;
+}
+
 /* Fetch the key set and install it; returns the new set, acquired. */
 static keyset_t *keys_fetch(request_rec *r, const zsso_dir_conf_t *dc,
                             provider_t *pv, zsso_err_t *err)
@@ -314,7 +328,7 @@ static keyset_t *keys_fetch(request_rec *r, const zsso_dir_conf_t *dc,
 
     if (zsso_provider_metadata(r, dc, &m, err) != ZSSO_OK
         || fetch_json(r, dc, m.jwks_uri, &resp, err) != ZSSO_OK) {
-        return NULL;
+        return keys_failed(err);
     }
     apr_thread_mutex_lock(reg->mu);
     apr_pool_create(&kp, reg->pool);
@@ -338,9 +352,10 @@ static keyset_t *keys_fetch(request_rec *r, const zsso_dir_conf_t *dc,
         }
     }
     apr_thread_mutex_unlock(reg->mu);
-    if (ks) {
-        zsso_status_fetched(r, dc, zsso_jwks_count(ks->jwks), 0);
+    if (ks == NULL) {
+        return keys_failed(err);
     }
+    zsso_status_fetched(r, dc, zsso_jwks_count(ks->jwks), 0);
     return ks;
 }
 
