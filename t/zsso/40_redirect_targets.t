@@ -16,7 +16,6 @@ use lib "$FindBin::Bin/../lib";
 use Apache::Test;
 use Apache::TestUtil;
 use HTTP::Request ();
-use IO::Socket::INET ();
 use URI ();
 use URI::Escape qw(uri_escape);
 use URI::QueryParam ();
@@ -122,24 +121,8 @@ for my $t (@odd) {
 }
 
 # ------------------------------------------------------------ deep links
-# raw_get(TARGET): the response to "GET TARGET HTTP/1.1", as an
-# HTTP::Response, with its state cookie.
-sub raw_get {
-    my $target = shift;
-    my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $port,
-                                  Timeout => 10) or die "connect: $!";
-    print {$s} "GET $target HTTP/1.1\r\nHost: localhost:$port\r\n"
-               . "Accept: text/html\r\nConnection: close\r\n\r\n";
-    local $/;
-    my $raw = <$s> // '';
-    close $s;
-    my ($head) = split /\r\n\r\n/, $raw, 2;
-    my $res = HTTP::Response->parse($raw);
-    return ($res, $head);
-}
-
 for my $t (@deep) {
-    my ($res) = raw_get($t);
+    my (undef, $res) = raw_request('GET', $t, 'Accept: text/html');
     my @cookies = map { /^(zsso_state_[^;]+)/ ? $1 : () }
                   $res->headers->header('Set-Cookie');
     t_debug("deep link $t: " . $res->code . ' '

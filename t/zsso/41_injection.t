@@ -12,8 +12,6 @@ use lib "$FindBin::Bin/../lib";
 use Apache::Test;
 use Apache::TestUtil;
 use HTTP::Request ();
-use HTTP::Response ();
-use IO::Socket::INET ();
 use URI ();
 use URI::Escape qw(uri_escape);
 use URI::QueryParam ();
@@ -22,22 +20,6 @@ use ZssoTest qw(:all);
 my $port = $ENV{ZSSO_RP_PORT};
 my $crlf = '%0d%0aX-Injected:%20yes%0d%0aSet-Cookie:%20evil=1';
 my $base = '/fake/good';
-
-# raw(METHOD, TARGET, HEADERS...): the raw response head and the
-# HTTP::Response.
-sub raw {
-    my ($method, $target, @headers) = @_;
-    my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $port,
-                                  Timeout => 10) or die "connect: $!";
-    print {$s} "$method $target HTTP/1.1\r\nHost: localhost:$port\r\n"
-               . join('', map { "$_\r\n" } @headers)
-               . "Connection: close\r\n\r\n";
-    local $/;
-    my $raw = <$s> // '';
-    close $s;
-    my ($head) = split /\r\n\r\n/, $raw, 2;
-    return ($head // '', HTTP::Response->parse($raw));
-}
 
 # clean_head(HEAD): every line is "Name: value" of printable bytes, and no
 # header the tests tried to forge is there.
@@ -80,7 +62,7 @@ my $log_start = error_log_size();
 # ------------------------------------------------------------ raw headers
 for my $r (@requests) {
     my ($method, $target, $headers, $label) = @$r;
-    my ($head, $res) = raw($method, $target, @$headers);
+    my ($head, $res) = raw_request($method, $target, @$headers);
     t_debug("$label:\n$head");
     ok t_cmp($res->code, qr/^(?:200|302|400|401|404)$/, "$label: answered "
              . $res->code);
@@ -90,13 +72,13 @@ for my $r (@requests) {
 # A completed sign-in whose deep link and query carry %0d%0a: the Location
 # after the callback is the link, still escaped.
 {
-    my ($head, $res) = raw('GET', "$base/env?q=$crlf", 'Accept: text/html');
+    my ($head, $res) = raw_request('GET', "$base/env?q=$crlf", 'Accept: text/html');
     my @cookies = map { /^(zsso_state_[^;]+)/ ? $1 : () }
                   $res->headers->header('Set-Cookie');
     my $ua = ua();
     my $at = $ua->get($res->header('Location') // 'http://invalid/');
     my $cb = URI->new_abs($at->header('Location') // '', $at->request->uri);
-    my ($cbhead, $cbres) = raw('GET', $cb->path_query,
+    my ($cbhead, $cbres) = raw_request('GET', $cb->path_query,
                                'Cookie: ' . join('; ', @cookies));
     t_debug("callback:\n$cbhead");
     ok t_cmp($cbres->code, 302, 'a sign-in from a link with %0d%0a completes');
@@ -107,7 +89,7 @@ for my $r (@requests) {
     ok t_cmp(scalar(grep { /^zsso_session=[A-Za-z0-9_-]+;/ }
                     $cbres->headers->header('Set-Cookie')), 1,
              '... one plain session cookie');
-    ok t_cmp(clean_head((raw('GET', "$base/env?q=$crlf", 'Accept: text/html',
+    ok t_cmp(clean_head((raw_request('GET', "$base/env?q=$crlf", 'Accept: text/html',
                              'Cookie: ' . join('; ', map { /^(zsso_session=[^;]+)/ ? $1 : () }
                                                 $cbres->headers->header('Set-Cookie'))))[0]),
              1, '... and the signed-in page carries none either');
