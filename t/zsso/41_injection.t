@@ -89,10 +89,12 @@ for my $r (@requests) {
     ok t_cmp(scalar(grep { /^zsso_session=[A-Za-z0-9_-]+;/ }
                     $cbres->headers->header('Set-Cookie')), 1,
              '... one plain session cookie');
-    ok t_cmp(clean_head((raw_request('GET', "$base/env?q=$crlf", 'Accept: text/html',
-                             'Cookie: ' . join('; ', map { /^(zsso_session=[^;]+)/ ? $1 : () }
-                                                $cbres->headers->header('Set-Cookie'))))[0]),
-             1, '... and the signed-in page carries none either');
+    my ($sid) = map { /^(zsso_session=[^;]+)/ ? $1 : () }
+                $cbres->headers->header('Set-Cookie');
+    my ($page) = raw_request('GET', "$base/env?q=$crlf", 'Accept: text/html',
+                             'Cookie: ' . ($sid // ''));
+    ok t_cmp(clean_head($page), 1,
+             '... and the signed-in page carries none either');
 }
 
 # ------------------------------------------------------------ pages

@@ -15,6 +15,8 @@ use HTTP::Request ();
 use ZssoTest qw(:all);
 
 my $marker = qr/zsso-test-console/;
+my $future = 'Fri, 01 Jan 2038 00:00:00 GMT';
+my $json = 'application/json';
 my @variants = (
     # [ label, method, headers ]
     ['GET',              'GET',     []],
@@ -22,12 +24,11 @@ my @variants = (
     ['GET Range',        'GET',     [Range => 'bytes=0-63']],
     ['GET Range suffix', 'GET',     [Range => 'bytes=-40']],
     ['HEAD Range',       'HEAD',    [Range => 'bytes=0-63']],
-    ['GET If-Modified-Since',
-                         'GET',     ['If-Modified-Since' => 'Fri, 01 Jan 2038 00:00:00 GMT']],
+    ['GET If-Modified-Since', 'GET', ['If-Modified-Since' => $future]],
     ['GET If-None-Match', 'GET',    ['If-None-Match' => '*']],
-    ['GET If-Range',     'GET',     [Range => 'bytes=0-9', 'If-Range' => 'Fri, 01 Jan 2038 00:00:00 GMT']],
-    ['API GET Range',    'GET',     [Accept => 'application/json', Range => 'bytes=0-63']],
-    ['API HEAD',         'HEAD',    [Accept => 'application/json']],
+    ['GET If-Range',     'GET',     [Range => 'bytes=0-9', 'If-Range' => $future]],
+    ['API GET Range',    'GET',     [Accept => $json, Range => 'bytes=0-63']],
+    ['API HEAD',         'HEAD',    [Accept => $json]],
     ['OPTIONS',          'OPTIONS', []],
     ['POST',             'POST',    []],
 );
