@@ -4,7 +4,8 @@
 # each step (discovery, keys, token) the user gets a 502 or 503 page within
 # ZSSOProviderTimeout (2 s in t/conf/zsso_hostile.conf.in), one tagged line
 # says what failed, no session is made, a token redirect is not followed,
-# and the server keeps answering other requests meanwhile.  Keys already
+# and the server keeps answering other requests meanwhile (50 sign-ins
+# held by a token endpoint that never answers, for 10 s there).  Keys already
 # held keep working while the key endpoint is down.
 use strict;
 use warnings FATAL => 'all';
@@ -20,7 +21,8 @@ use Time::HiRes qw(time sleep);
 use ZssoTest qw(:all);
 
 my $TIMEOUT = 2;          # ZSSOProviderTimeout of the /bad/* locations
-my $SLACK = 1.5;          # what the rest of a sign-in may add to it
+my $SLACK = 3;            # what the rest of a sign-in (and a loaded
+                          # machine) may add to it
 
 # location => what the log line must mention
 my @discovery = (
@@ -120,29 +122,37 @@ ok t_cmp(fake_stats()->{redirected}, 0,
 }
 
 # ------------------------------------------------------------ many waiting
-# 50 sign-ins wait on a provider that never answers; meanwhile an
-# unprotected page and a signed-in page answer at once.
+# 50 sign-ins wait on a token endpoint that never answers (for 10 s: the
+# ZSSOProviderTimeout of /bad/hang-token-long); meanwhile an unprotected
+# page and a signed-in page answer at once, not after the timeout.  The
+# children are started first and then let go together.
 {
+    my $LONG = 10;
     my ($res, $signed) = (undef, ua(keep_alive => 1));
     ($res) = browse($signed, rp_url('/fake/good/env'));
+    pipe my $gate_r, my $gate_w or die "pipe: $!";
     my @kids;
-    my $t0 = time;
     for (1 .. $N_PARALLEL) {
         my $pid = fork;
         die "fork: $!" unless defined $pid;
         if ($pid == 0) {
-            # Through the provider's authorize to the hanging callback.
-            my ($fin) = browse(ua(timeout => 20), rp_url('/bad/hang-token/env'));
+            close $gate_w;
+            sysread $gate_r, my $byte, 1;    # returns when the gate closes
+            my ($fin) = browse(ua(timeout => 30),
+                               rp_url('/bad/hang-token-long/env'));
             exit($fin->code =~ /^50[23]$/ ? 0 : 1);
         }
         push @kids, $pid;
     }
-    # Wait until the provider holds requests open, then measure.
+    close $gate_r;
+    my $t0 = time;
+    close $gate_w;
+    # Wait until the provider holds most of them, then measure.
     my $held = 0;
-    for (1 .. 80) {
+    while (time - $t0 < $LONG - 2) {
         $held = fake_stats()->{hanging};
-        last if $held >= 30;
-        sleep 0.05;
+        last if $held >= $N_PARALLEL - 5;
+        sleep 0.1;
     }
     my ($worst, $ok) = (0, 1);
     for (1 .. 5) {
@@ -154,23 +164,27 @@ ok t_cmp(fake_stats()->{redirected}, 0,
         $ok &&= $p->code == 200 && $s->code == 200;
         sleep 0.1;
     }
+    my $measured = time - $t0;
     my $failed = 0;
     for my $pid (@kids) {
         waitpid $pid, 0;
         $failed++ if $? != 0;
     }
     my $all = time - $t0;
-    t_debug("provider held $held; worst public answer $worst s; all done "
-            . "in $all s");
-    ok t_cmp($held >= 30 ? 1 : 0, 1,
-             "the provider held many sign-ins open ($held)");
-    ok t_cmp($ok, 1, '... while a public and a signed-in page answered 200');
-    ok t_cmp($worst < 0.5 ? 1 : 0, 1,
-             sprintf('... within 0.5 s (worst %.3f s)', $worst));
+    t_debug(sprintf('provider held %d; worst answer %.3f s, measured by '
+                    . '%.1f s; all done in %.1f s', $held, $worst, $measured,
+                    $all));
+    ok t_cmp($held >= $N_PARALLEL - 5 && $measured < $LONG ? 1 : 0, 1,
+             "the provider held $held sign-ins open while pages were "
+             . 'measured');
+    ok t_cmp($ok, 1, '... a public and a signed-in page answered 200');
+    # Blocked behind the held workers, they would take seconds.
+    ok t_cmp($worst < 2 ? 1 : 0, 1,
+             sprintf('... at once (worst %.3f s)', $worst));
     ok t_cmp($failed, 0, "... and each of the $N_PARALLEL waiting sign-ins "
              . 'got 502 or 503');
-    ok t_cmp($all < 3 * $TIMEOUT + 5 ? 1 : 0, 1,
-             sprintf('... all done in %.1f s', $all));
+    ok t_cmp($all < $LONG + 15 ? 1 : 0, 1,
+             sprintf('... within the timeout (all done in %.1f s)', $all));
     my $log = error_log_since(0);
     ok t_cmp(scalar(() = $log =~ /exit signal|Segmentation/g), 0,
              'no worker died (no "exit signal" in the error log)');
