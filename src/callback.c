@@ -124,7 +124,7 @@ static zsso_status_t token_request(request_rec *r, const zsso_dir_conf_t *dc,
     req.form = form;
     req.ca_file = dc->ca_file;
     req.timeout = zsso_config_timeout(dc);
-    return zsso_http_do(r->pool, &req, resp, err);
+    return zsso_provider_call(r, &req, resp, err);
 }
 
 /* The token response as JSON; an error response is summarised without
@@ -257,8 +257,8 @@ static zsso_status_t groups_for(request_rec *r, const zsso_dir_conf_t *dc,
                       s->groups->nelts);
         return ZSSO_OK;
     }
-    if (uerr.status == ZSSO_ECLAIM) {
-        return zsso_err_set(err, ZSSO_ECLAIM, "%s", uerr.text);
+    if (uerr.status == ZSSO_ECLAIM || uerr.status == ZSSO_EBUSY) {
+        return zsso_err_set(err, uerr.status, "%s", uerr.text);
     }
     s->groups = apr_array_make(r->pool, 1, sizeof(const char *));
     ap_log_rerror(APLOG_MARK, uerr.status == ZSSO_ENOENT ? APLOG_DEBUG
@@ -272,6 +272,18 @@ static zsso_status_t groups_for(request_rec *r, const zsso_dir_conf_t *dc,
 /* ------------------------------------------------------------------ */
 /* the steps                                                          */
 /* ------------------------------------------------------------------ */
+
+/* Too many calls to providers wait in this process: 503 at once rather
+ * than one more worker tied up (ZSSOProviderCallsMax). */
+static int busy(request_rec *r, const zsso_dir_conf_t *dc, const char *ref,
+                const zsso_err_t *err)
+{
+    zsso_status_count(r, dc, ZSSO_CNT_UNREACHABLE);
+    ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, ZSSO_LOGNO(00503)
+                  "cannot complete a sign-in now: %s: 503 (ref %s)",
+                  err->text, ref);
+    return zsso_page_busy(r, ref);
+}
 
 /* Code → token response → the ID token in compact form. Returns OK, or
  * the HTTP status of the page already prepared. */
@@ -289,6 +301,9 @@ static int obtain_id_token(request_rec *r, const zsso_dir_conf_t *dc,
     zsso_err_clear(&err);
     if (zsso_provider_metadata(r, dc, &m, &err) != ZSSO_OK
         || token_request(r, dc, &m, st, code, &resp, &err) != ZSSO_OK) {
+        if (err.status == ZSSO_EBUSY) {
+            return busy(r, dc, ref, &err);
+        }
         zsso_status_count(r, dc, ZSSO_CNT_UNREACHABLE);
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, ZSSO_LOGNO(00202)
                       "token request failed: %s (ref %s)", err.text, ref);
@@ -344,12 +359,17 @@ static int exchange(request_rec *r, const zsso_dir_conf_t *dc,
         return rv;
     }
     zsso_err_clear(&err);
-    if (check_id_token(r, dc, st, compact, &jws, &err) == ZSSO_EPROVIDER) {
+    if (check_id_token(r, dc, st, compact, &jws, &err) == ZSSO_OK
+        && session_from(r, dc, jws, compact, &s, &err) == ZSSO_OK) {
+        groups_for(r, dc, jws, at, &s, &err);
+    }
+    if (err.status == ZSSO_EPROVIDER) {
         return keys_unavailable(r, dc, ref, &err);
     }
-    if (err.status != ZSSO_OK
-        || session_from(r, dc, jws, compact, &s, &err) != ZSSO_OK
-        || groups_for(r, dc, jws, at, &s, &err) != ZSSO_OK) {
+    if (err.status == ZSSO_EBUSY) {
+        return busy(r, dc, ref, &err);
+    }
+    if (err.status != ZSSO_OK) {
         zsso_status_count(r, dc, ZSSO_CNT_TOKEN_REFUSED);
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, ZSSO_LOGNO(00204)
                       "ID token refused: %s (ref %s)", err.text, ref);

@@ -107,9 +107,6 @@ static struct curl_slist *set_request(CURL *c, const zsso_http_req_t *req,
     return h;
 }
 
-/* XXX(ZI-6): each exchange holds the calling worker for up to
- * req->timeout; nothing caps how many workers wait on the provider at
- * once. */
 zsso_status_t zsso_http_do(apr_pool_t *p, const zsso_http_req_t *req,
                            zsso_http_resp_t *resp, zsso_err_t *err)
 {
