@@ -111,7 +111,8 @@ static void zsso_child_init(apr_pool_t *pchild, server_rec *s)
         return;
     }
     zsso_cache_child_init(pchild, s, g);
-    g->providers = zsso_provider_registry(pchild);
+    g->providers = zsso_provider_registry(pchild,
+                                          zsso_config_srv(s)->provider_calls);
     g->rolefiles = zsso_rolefiles_make(pchild);
     g->http = zsso_http_share_make(pchild);
 }

@@ -5,15 +5,21 @@
 #   scripts/test.sh t/zsso/03_login.t    the unit tests, then only these .t
 #
 # Steps: Debian packages (as root), npm ci, autotools build, `make check`
-# (C unit tests), test PKI, the two OpenID providers of t/idp/ on loopback
+# (C unit tests, and again under valgrind), test PKI, the OpenID providers
+# of t/idp/ on loopback
 # (okta-op on $ZSSO_OP_PORT, default 18443; fake-op on $ZSSO_FAKE_PORT,
 # default 18444, and again with a rogue certificate on $ZSSO_ROGUE_PORT,
 # default 18445; a second organisation's okta-op on $ZSSO_OP2_PORT, default
 # 18446; the proxied application t/idp/echo.mjs on $ZSSO_ECHO_PORT, default
 # 18447), then the Apache::Test suite t/zsso/*.t on
-# http://localhost:8529 ($ZSSO_RP_PORT), and last the benchmark's quick run
-# (bench/run.sh --quick; not when .t files are named).  The exit status is
-# non-zero when any step fails.  Two runs at once need their own
+# http://localhost:8529 ($ZSSO_RP_PORT), and the benchmark's quick run
+# (bench/run.sh --quick; not when .t files are named).  Then the module is
+# built again with AddressSanitizer and UBSan, and the unit tests and the
+# whole suite run once more against it (httpd preloading the sanitizer
+# runtimes); a sanitizer report fails the run.  ZSSO_SANITIZE=0 skips that
+# second pass.
+# The last lines are the harness's summaries of both passes.  The exit
+# status is non-zero when any step fails.  Two runs at once need their own
 # ZSSO_TEST_DIR and ports.
 #
 # Apache::Test will not run as root (httpd would not drop privileges for its
@@ -31,12 +37,12 @@ APXS=${APXS:-/usr/bin/apxs}
 HTTPD=${HTTPD:-/usr/sbin/apache2}
 HTTPD_CONF=${HTTPD_CONF:-/etc/apache2/apache2.conf}
 SUITE_TIMEOUT=${SUITE_TIMEOUT:-1200}
-# The browser test (t/zsso/20_browser.t) drives Debian's Chromium; the
-# several-node test (t/zsso/50_nodes.t) runs real session stores; the
-# benchmark's quick run (bench/run.sh --quick, last step) needs wrk and
+# The browser test (t/zsso/20_browser.t) drives Debian's Chromium; the unit
+# tests also run under valgrind; the several-node test (t/zsso/50_nodes.t)
+# runs real session stores; the benchmark's quick run needs wrk and
 # compares with Debian's mod_auth_openidc; gnuplot draws its full run's
 # chart.
-TEST_PACKAGES=(chromium redis-server memcached wrk gnuplot-nox
+TEST_PACKAGES=(chromium valgrind redis-server memcached wrk gnuplot-nox
                libapache2-mod-auth-openidc)
 
 # ------------------------------------------------------------ as root
@@ -126,71 +132,97 @@ trap 'exit 130' INT TERM
 section "node modules (npm ci)"
 npm_install
 
-section "build"
-if [ "${ZSSO_SANITIZE:-0}" = 1 ]; then
-    export ZSSO_CONFIGURE_FLAGS=--enable-sanitizers
-fi
-build_module
+# ------------------------------------------------------------ steps
+# start_providers: the OpenID providers and the proxied application, fresh.
+start_providers() {
+    local secret
+    stop_providers
+    [ -f "$RUN/client_secret" ] \
+        || random_token | tr -d '\n' >"$RUN/client_secret"
+    secret=$(cat "$RUN/client_secret")
+    write_okta_op_config "$RUN/okta-op.json" "$ZSSO_OP_PORT" "$secret" \
+        "$PKI" "http://localhost:$ZSSO_RP_PORT/console" \
+        "http://localhost:$ZSSO_LB_PORT/console"
+    write_fake_op_config "$RUN/fake-op.json" "$ZSSO_FAKE_PORT" "$PKI"
+    start_provider okta-op "$RUN/okta-op.json" "$RUN/okta-op.log" \
+        "$RUN/okta-op.pid"
+    start_provider fake-op "$RUN/fake-op.json" "$RUN/fake-op.log" \
+        "$RUN/fake-op.pid"
+    # The same provider behind a certificate from a CA the module must not
+    # trust.
+    write_fake_op_config "$RUN/rogue-op.json" "$ZSSO_ROGUE_PORT" "$PKI" \
+        rogue-server
+    start_provider fake-op "$RUN/rogue-op.json" "$RUN/rogue-op.log" \
+        "$RUN/rogue-op.pid"
+    # A second organisation (its own provider and client), and the
+    # application the proxy tests put behind mod_proxy.
+    [ -f "$RUN/org2_secret" ] \
+        || random_token | tr -d '\n' >"$RUN/org2_secret"
+    write_org2_config "$RUN/org2-op.json" "$ZSSO_OP2_PORT" \
+        "$(cat "$RUN/org2_secret")" "$PKI" \
+        "http://localhost:$ZSSO_RP_PORT/beta"
+    start_provider okta-op "$RUN/org2-op.json" "$RUN/org2-op.log" \
+        "$RUN/org2-op.pid"
+    write_echo_config "$RUN/echo.json" "$ZSSO_ECHO_PORT"
+    start_provider echo "$RUN/echo.json" "$RUN/echo.log" "$RUN/echo.pid"
+}
 
-section "unit tests (make check)"
-unit_status=0
-make check || unit_status=$?
-if [ -f t/unit/test_pure.log ]; then
-    grep -E '^[0-9]+%: Checks:|^t/unit/.*:[0-9]+:[EF]:' t/unit/test_pure.log \
-        || tail -n 20 t/unit/test_pure.log
-fi
+# unit_tests LABEL: make check; its status.
+unit_tests() {
+    local status=0
+    make check || status=$?
+    if [ -f t/unit/test_pure.log ]; then
+        grep -E '^[0-9]+%: Checks:|^t/unit/.*:[0-9]+:[EF]:' \
+            t/unit/test_pure.log || tail -n 20 t/unit/test_pure.log
+    fi
+    [ "$status" -eq 0 ] || echo "$1: make check failed"
+    return "$status"
+}
 
-section "test PKI"
-gen_pki "$PKI"
+# valgrind_unit: the unit tests once more under valgrind (not forking, so
+# valgrind sees every check), except the jose suite, whose RSA key
+# generation takes over a minute there; jose runs under ASan and UBSan in
+# the sanitizer pass instead.
+valgrind_unit() {
+    local s status=0
+    if ! command -v valgrind >/dev/null 2>&1; then
+        echo "valgrind is not installed: skipped"
+        return 0
+    fi
+    for s in util crypto json idtoken; do
+        if CK_FORK=no CK_RUN_SUITE=$s valgrind -q --error-exitcode=1 \
+            t/unit/test_pure >"$RUN/valgrind-$s.out" 2>&1; then
+            echo "valgrind, suite $s: clean"
+        else
+            echo "valgrind, suite $s: errors:"
+            cat "$RUN/valgrind-$s.out"
+            status=1
+        fi
+    done
+    return "$status"
+}
 
-section "OpenID providers"
-stop_providers
-[ -f "$RUN/client_secret" ] || random_token | tr -d '\n' >"$RUN/client_secret"
-secret=$(cat "$RUN/client_secret")
-write_okta_op_config "$RUN/okta-op.json" "$ZSSO_OP_PORT" "$secret" "$PKI" \
-    "http://localhost:$ZSSO_RP_PORT/console" \
-    "http://localhost:$ZSSO_LB_PORT/console"
-write_fake_op_config "$RUN/fake-op.json" "$ZSSO_FAKE_PORT" "$PKI"
-start_provider okta-op "$RUN/okta-op.json" "$RUN/okta-op.log" \
-    "$RUN/okta-op.pid"
-start_provider fake-op "$RUN/fake-op.json" "$RUN/fake-op.log" \
-    "$RUN/fake-op.pid"
-# The same provider behind a certificate from a CA the module must not trust.
-write_fake_op_config "$RUN/rogue-op.json" "$ZSSO_ROGUE_PORT" "$PKI" \
-    rogue-server
-start_provider fake-op "$RUN/rogue-op.json" "$RUN/rogue-op.log" \
-    "$RUN/rogue-op.pid"
+# run_suite HTTPD OUT [FILES...]: the Apache::Test suite with this httpd
+# binary (also for the configtest runs of 01_startup.t), its output in OUT
+# and on the terminal; its status.
+run_suite() {
+    local httpd=$1 out=$2 status=0
+    shift 2
+    install -m 0755 t/TEST.PL t/TEST
+    stop_httpd
+    t/TEST -clean >/dev/null 2>&1 || true
+    ZSSO_TEST_HTTPD=$httpd timeout "$SUITE_TIMEOUT" t/TEST -apxs "$APXS" \
+        -httpd "$httpd" -httpd_conf "$HTTPD_CONF" "$@" 2>&1 | tee "$out" \
+        || status=${PIPESTATUS[0]}
+    stop_httpd
+    return "$status"
+}
 
-# A second organisation (its own provider and client), and the application
-# the proxy tests put behind mod_proxy.
-[ -f "$RUN/org2_secret" ] || random_token | tr -d '\n' >"$RUN/org2_secret"
-write_org2_config "$RUN/org2-op.json" "$ZSSO_OP2_PORT" \
-    "$(cat "$RUN/org2_secret")" "$PKI" "http://localhost:$ZSSO_RP_PORT/beta"
-start_provider okta-op "$RUN/org2-op.json" "$RUN/org2-op.log" \
-    "$RUN/org2-op.pid"
-write_echo_config "$RUN/echo.json" "$ZSSO_ECHO_PORT"
-start_provider echo "$RUN/echo.json" "$RUN/echo.log" "$RUN/echo.pid"
-
-section "Apache::Test suite (t/zsso)"
-export ZSSO_TEST_CA=$PKI/ca.pem
-export ZSSO_PKI_DIR=$PKI
-export ZSSO_RUN_DIR=$RUN
-export ZSSO_CRYPTO_PASSPHRASE
-ZSSO_CRYPTO_PASSPHRASE=$(random_token)
-export ZSSO_TEST_APXS=$APXS ZSSO_TEST_HTTPD=$HTTPD
-export ZSSO_BROWSER_REQUIRED=1
-install -m 0755 t/TEST.PL t/TEST
-stop_httpd
-t/TEST -clean >/dev/null 2>&1 || true
-suite_status=0
-# ZSSO_SANITIZE=1: the module was built with ASan and UBSan; httpd is not,
-# so httpd (only: the browser and the providers stay as they are) starts
-# through a wrapper that preloads the sanitizer runtimes.
-httpd_bin=$HTTPD
-if [ "${ZSSO_SANITIZE:-0}" = 1 ]; then
-    rm -f t/logs/sanitizer.*
-    httpd_bin=$RUN/httpd-sanitized
-    cat >"$httpd_bin" <<EOF
+# sanitized_httpd FILE: a wrapper that starts httpd (only httpd: the
+# browser and the providers stay as they are) with the sanitizer runtimes
+# preloaded, since the module was built with ASan and UBSan and httpd not.
+sanitized_httpd() {
+    cat >"$1" <<EOF
 #!/bin/sh
 export LD_PRELOAD="$(gcc -print-file-name=libasan.so):$(gcc \
     -print-file-name=libubsan.so)"
@@ -198,19 +230,20 @@ export ASAN_OPTIONS="detect_leaks=0:log_path=$TOP/t/logs/sanitizer"
 export UBSAN_OPTIONS="print_stacktrace=1:log_path=$TOP/t/logs/sanitizer"
 exec "$HTTPD" "\$@"
 EOF
-    chmod 0755 "$httpd_bin"
-    ZSSO_TEST_HTTPD=$httpd_bin    # the configtest runs of 01_startup.t
-fi
-timeout "$SUITE_TIMEOUT" t/TEST -apxs "$APXS" -httpd "$httpd_bin" \
-    -httpd_conf "$HTTPD_CONF" "$@" 2>&1 | tee "$RUN/suite.out" \
-    || suite_status=${PIPESTATUS[0]}
-if [ "${ZSSO_SANITIZE:-0}" = 1 ] && ls t/logs/sanitizer.* >/dev/null 2>&1
-then
-    section "sanitizer reports"
-    cat t/logs/sanitizer.*
-    suite_status=1
-fi
-if [ "$suite_status" -ne 0 ]; then
+    chmod 0755 "$1"
+}
+
+# summary OUT: the harness's closing lines of one pass.
+summary() {
+    if grep -q '^Test Summary Report' "$1"; then
+        sed -n '/^Test Summary Report/,$p' "$1"
+    else
+        grep -E '^(All tests successful|Files=|Result:)' "$1" | tail -n 3 \
+            || true
+    fi
+}
+
+after_failure() {
     section "after a failure: the ZSSO lines and the end of t/logs/error_log"
     if [ -f t/logs/error_log ]; then
         grep -E -e '\[[a-z_0-9]+:(emerg|alert|crit|error|warn)\]' \
@@ -221,48 +254,106 @@ if [ "$suite_status" -ne 0 ]; then
         echo "---- last lines of $p log"
         tail -n 15 "$RUN/$p.log" || true
     done
-    if [ "$unit_status" -ne 0 ]; then
-        echo "the unit tests (make check) failed too"
-    fi
     echo "one file again: scripts/test.sh t/zsso/NN_name.t (as root or in" \
-        "place); logs: $TOP/t/logs/error_log, $RUN/*.log"
-    # Keep the harness summary as the closing lines.
-    echo
-    if grep -q '^Test Summary Report' "$RUN/suite.out"; then
-        sed -n '/^Test Summary Report/,$p' "$RUN/suite.out"
-    else
-        grep -E '^(Files=|Result:)' "$RUN/suite.out" | tail -n 2 || true
-    fi
-    exit "$suite_status"
-fi
-if [ "$unit_status" -ne 0 ]; then
-    echo "the Apache::Test suite passed but the unit tests (make check)" \
-        "failed: see above"
-    exit "$unit_status"
+        "place; ZSSO_SANITIZE=0 skips the sanitizer pass); logs:" \
+        "$TOP/t/logs/error_log, $RUN/*.log"
+}
+
+# ------------------------------------------------------------ the run
+# ZSSO_SANITIZE: 1 (the default) runs the unit tests and the whole suite a
+# second time against a build with AddressSanitizer and UBSan, and fails
+# on any report; 0 runs the plain pass only.
+SANITIZE=${ZSSO_SANITIZE:-1}
+unset ZSSO_CONFIGURE_FLAGS
+
+section "build"
+build_module
+
+section "unit tests (make check)"
+unit_status=0
+unit_tests "plain build" || unit_status=1
+
+section "unit tests under valgrind"
+valgrind_unit || unit_status=1
+
+section "test PKI"
+gen_pki "$PKI"
+
+section "OpenID providers"
+start_providers
+
+export ZSSO_TEST_CA=$PKI/ca.pem
+export ZSSO_PKI_DIR=$PKI
+export ZSSO_RUN_DIR=$RUN
+export ZSSO_CRYPTO_PASSPHRASE
+ZSSO_CRYPTO_PASSPHRASE=$(random_token)
+export ZSSO_TEST_APXS=$APXS ZSSO_TEST_HTTPD=$HTTPD
+export ZSSO_BROWSER_REQUIRED=1
+
+section "Apache::Test suite (t/zsso)"
+plain_status=0
+run_suite "$HTTPD" "$RUN/suite.out" "$@" || plain_status=$?
+[ "$plain_status" -eq 0 ] || after_failure
+cp t/logs/error_log "$RUN/error_log.plain" 2>/dev/null || true
+
+# The benchmark's quick run (every protected answer a 200 for the
+# signed-in user; no figure asserted), with the plain build.
+bench_status=0
+if [ $# -eq 0 ]; then
+    section "benchmark, quick run (bench/run.sh --quick)"
+    ZSSO_BENCH_PORT=${ZSSO_BENCH_PORT:-$((ZSSO_RP_PORT + 172))} \
+    ZSSO_BENCH_OP_PORT=${ZSSO_BENCH_OP_PORT:-$((ZSSO_OP_PORT + 200))} \
+    ZSSO_BENCH_DIR=$RUN/bench HTTPD=$HTTPD bench/run.sh --quick \
+        || bench_status=$?
 fi
 
-# The benchmark still works: a few seconds per target, every protected
-# answer a 200 for the signed-in user; no figure is asserted. Its ports
-# follow the suite's (8701 and 18643 by default: RP + 172, OP + 200), so
-# that runs on other ports do not collide; its run directory is t/.run.
-if [ $# -gt 0 ]; then
-    exit 0                      # only the named .t files were asked for
+san_status=0
+san_reports=0
+if [ "$SANITIZE" = 1 ]; then
+    section "build with AddressSanitizer and UBSan"
+    ZSSO_CONFIGURE_FLAGS=--enable-sanitizers build_module
+
+    section "unit tests under AddressSanitizer and UBSan"
+    ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=halt_on_error=1 \
+        unit_tests "sanitizer build" || unit_status=1
+
+    section "Apache::Test suite (t/zsso) against the sanitizer build"
+    start_providers
+    rm -f t/logs/sanitizer.*
+    sanitized_httpd "$RUN/httpd-sanitized"
+    run_suite "$RUN/httpd-sanitized" "$RUN/suite-san.out" "$@" \
+        || san_status=$?
+    if ls t/logs/sanitizer.* >/dev/null 2>&1; then
+        section "sanitizer reports"
+        cat t/logs/sanitizer.*
+        san_reports=$(find t/logs -maxdepth 1 -name 'sanitizer.*' | wc -l)
+    fi
+    if [ "$san_status" -ne 0 ] || [ "$san_reports" -ne 0 ]; then
+        after_failure
+    fi
 fi
-section "benchmark, quick run (bench/run.sh --quick)"
-stop_httpd
-export ZSSO_BENCH_PORT=${ZSSO_BENCH_PORT:-$((ZSSO_RP_PORT + 172))}
-export ZSSO_BENCH_OP_PORT=${ZSSO_BENCH_OP_PORT:-$((ZSSO_OP_PORT + 200))}
-bench_status=0
-ZSSO_BENCH_DIR=$RUN/bench HTTPD=$httpd_bin bench/run.sh --quick \
-    || bench_status=$?
-if [ "${ZSSO_SANITIZE:-0}" = 1 ] && ls t/logs/sanitizer.* >/dev/null 2>&1
-then
-    section "sanitizer reports (benchmark)"
-    cat t/logs/sanitizer.*
-    bench_status=1
+
+# Keep the harness's summary as the closing lines (CI reads them): the
+# plain pass, then the sanitizer pass.
+section "summary"
+[ "$unit_status" -eq 0 ] || echo "unit tests: FAILED (see above)"
+[ "$bench_status" -eq 0 ] || echo "benchmark quick run: FAILED (see above)"
+echo "-- plain build:"
+summary "$RUN/suite.out"
+if [ "$SANITIZE" = 1 ]; then
+    echo "-- AddressSanitizer and UBSan build ($san_reports sanitizer" \
+        "reports):"
+    summary "$RUN/suite-san.out"
 fi
-if [ "$bench_status" -ne 0 ]; then
-    echo "the suite passed but the benchmark's quick run failed: see above"
-    exit "$bench_status"
+if [ "$san_reports" -ne 0 ]; then
+    echo "Result: FAIL ($san_reports sanitizer reports)"
+fi
+for status in "$plain_status" "$san_status" "$bench_status"; do
+    if [ "$status" -ne 0 ]; then
+        exit "$status"
+    fi
+done
+if [ "$san_reports" -ne 0 ] || [ "$unit_status" -ne 0 ]; then
+    exit 1
 fi
 exit 0

@@ -102,6 +102,12 @@ static int start_login(request_rec *r, const zsso_dir_conf_t *dc,
     if (zsso_provider_metadata(r, dc, &m, &err) != ZSSO_OK) {
         ref = zsso_page_ref(r);
         zsso_status_count(r, dc, ZSSO_CNT_UNREACHABLE);
+        if (err.status == ZSSO_EBUSY) {
+            ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, ZSSO_LOGNO(00502)
+                          "cannot start a sign-in now: %s: 503 (ref %s)",
+                          err.text, ref);
+            return zsso_page_busy(r, ref);
+        }
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, ZSSO_LOGNO(00101)
                       "cannot start a sign-in: discovery of %s failed: %s "
                       "(ref %s)", dc->issuer, err.text, ref);

@@ -120,8 +120,7 @@ zsso_status_t zsso_token_post(request_rec *r, const zsso_dir_conf_t *dc,
     req.form = form;
     req.ca_file = dc->ca_file;
     req.timeout = zsso_config_timeout(dc);
-    req.share = zsso_config_srv(r->server)->global->http;
-    return zsso_http_do(r->pool, &req, resp, err);
+    return zsso_provider_call(r, &req, resp, err);
 }
 
 static zsso_status_t token_request(request_rec *r, const zsso_dir_conf_t *dc,
@@ -267,8 +266,8 @@ static zsso_status_t groups_for(request_rec *r, const zsso_dir_conf_t *dc,
                       s->groups->nelts);
         return ZSSO_OK;
     }
-    if (uerr.status == ZSSO_ECLAIM) {
-        return zsso_err_set(err, ZSSO_ECLAIM, "%s", uerr.text);
+    if (uerr.status == ZSSO_ECLAIM || uerr.status == ZSSO_EBUSY) {
+        return zsso_err_set(err, uerr.status, "%s", uerr.text);
     }
     s->groups = apr_array_make(r->pool, 1, sizeof(const char *));
     ap_log_rerror(APLOG_MARK, uerr.status == ZSSO_ENOENT ? APLOG_DEBUG
@@ -282,6 +281,18 @@ static zsso_status_t groups_for(request_rec *r, const zsso_dir_conf_t *dc,
 /* ------------------------------------------------------------------ */
 /* the steps                                                          */
 /* ------------------------------------------------------------------ */
+
+/* Too many calls to providers wait in this process: 503 at once rather
+ * than one more worker tied up (ZSSOProviderCallsMax). */
+static int busy(request_rec *r, const zsso_dir_conf_t *dc, const char *ref,
+                const zsso_err_t *err)
+{
+    zsso_status_count(r, dc, ZSSO_CNT_UNREACHABLE);
+    ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, ZSSO_LOGNO(00503)
+                  "cannot complete a sign-in now: %s: 503 (ref %s)",
+                  err->text, ref);
+    return zsso_page_busy(r, ref);
+}
 
 /* Code → token response → the ID token in compact form. Returns OK, or
  * the HTTP status of the page already prepared. */
@@ -299,6 +310,9 @@ static int obtain_id_token(request_rec *r, const zsso_dir_conf_t *dc,
     zsso_err_clear(&err);
     if (zsso_provider_metadata(r, dc, &m, &err) != ZSSO_OK
         || token_request(r, dc, &m, st, code, &resp, &err) != ZSSO_OK) {
+        if (err.status == ZSSO_EBUSY) {
+            return busy(r, dc, ref, &err);
+        }
         zsso_status_count(r, dc, ZSSO_CNT_UNREACHABLE);
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, ZSSO_LOGNO(00202)
                       "token request failed: %s (ref %s)", err.text, ref);
@@ -367,6 +381,21 @@ static void end_previous(request_rec *r, const zsso_dir_conf_t *dc)
     }
 }
 
+/* The keys to check the ID token with cannot be had (the key endpoint
+ * fails, or serves no usable key): the provider's fault, 502. */
+static int keys_unavailable(request_rec *r, const zsso_dir_conf_t *dc,
+                            const char *ref, const zsso_err_t *err)
+{
+    zsso_status_count(r, dc, ZSSO_CNT_UNREACHABLE);
+    ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, ZSSO_LOGNO(00501)
+                  "cannot check the ID token: the provider's keys cannot "
+                  "be fetched: %s (ref %s)", err->text, ref);
+    return try_again(r, dc, HTTP_BAD_GATEWAY, ref, "Okta cannot be reached",
+                     "The sign-in could not be completed because Okta's "
+                     "signing keys could not be fetched. Try again in a "
+                     "moment.");
+}
+
 static int exchange(request_rec *r, const zsso_dir_conf_t *dc,
                     const zsso_state_t *st, const char *code)
 {
@@ -383,9 +412,17 @@ static int exchange(request_rec *r, const zsso_dir_conf_t *dc,
     }
     zsso_json_get_string(answer, "access_token", &at);
     zsso_err_clear(&err);
-    if (check_id_token(r, dc, st, compact, &jws, &err) != ZSSO_OK
-        || session_from(r, dc, jws, compact, &s, &err) != ZSSO_OK
-        || groups_for(r, dc, jws, at, &s, &err) != ZSSO_OK) {
+    if (check_id_token(r, dc, st, compact, &jws, &err) == ZSSO_OK
+        && session_from(r, dc, jws, compact, &s, &err) == ZSSO_OK) {
+        groups_for(r, dc, jws, at, &s, &err);
+    }
+    if (err.status == ZSSO_EPROVIDER) {
+        return keys_unavailable(r, dc, ref, &err);
+    }
+    if (err.status == ZSSO_EBUSY) {
+        return busy(r, dc, ref, &err);
+    }
+    if (err.status != ZSSO_OK) {
         zsso_status_count(r, dc, ZSSO_CNT_TOKEN_REFUSED);
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, ZSSO_LOGNO(00204)
                       "ID token refused: %s (ref %s)", err.text, ref);

@@ -605,6 +605,25 @@ static const char *set_session_cache(cmd_parms *cmd, void *mconf,
     return NULL;
 }
 
+/* ZSSOProviderCallsMax: per process, so server-wide only. */
+static const char *set_provider_calls(cmd_parms *cmd, void *mconf,
+                                      const char *arg)
+{
+    zsso_srv_conf_t *sc = zsso_config_srv(cmd->server);
+    char *end;
+    long v = strtol(arg, &end, 10);
+
+    if (cmd->server->is_virtual) {
+        return "ZSSOProviderCallsMax applies to the whole server: set it "
+               "outside <VirtualHost>";
+    }
+    if (*arg == '\0' || *end != '\0' || v < 1 || v > 10000) {
+        return "ZSSOProviderCallsMax: expected a number from 1 to 10000";
+    }
+    sc->provider_calls = (int)v;
+    return NULL;
+}
+
 static const char *set_int(cmd_parms *cmd, int *slot, const char *arg,
                            int min, int max)
 {
@@ -701,5 +720,8 @@ const command_rec zsso_config_cmds[] = {
                   "(default: 3600)"),
     AP_INIT_TAKE1("ZSSOSessionMaxAge", set_session_age, NULL, DIR_CONF,
                   "seconds a session lasts (default: 28800)"),
+    AP_INIT_TAKE1("ZSSOProviderCallsMax", set_provider_calls, NULL,
+                  RSRC_CONF, "calls to providers that may wait at once in "
+                  "one httpd process (default: half its threads)"),
     { NULL }
 };

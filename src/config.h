@@ -81,6 +81,7 @@ struct zsso_global {
 
 typedef struct {
     const char *cache_spec;    /* ZSSOSessionCache provider[:args] */
+    int provider_calls;        /* ZSSOProviderCallsMax; 0: the default */
     const char *passphrase;    /* ZSSOCryptoPassphrase, resolved */
     zsso_global_t *global;
 } zsso_srv_conf_t;

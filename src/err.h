@@ -21,7 +21,11 @@ typedef enum {
     ZSSO_ESIG,       /* signature does not verify */
     ZSSO_ECLAIM,     /* a claim check failed (iss, aud, exp, nonce ...) */
     ZSSO_ECRYPTO,    /* sealing, unsealing or a library failure */
-    ZSSO_EEXPIRED    /* sealed data or a token whose lifetime is over */
+    ZSSO_EEXPIRED,   /* sealed data or a token whose lifetime is over */
+    ZSSO_EPROVIDER,  /* the provider cannot be asked, or its answer cannot
+                      * be read: its fault, not the token's */
+    ZSSO_EBUSY       /* not tried: too many calls to providers are waiting
+                      * in this process already */
 } zsso_status_t;
 
 /* The first error set wins: later calls leave the record alone, so the

@@ -88,6 +88,15 @@ void zsso_page_forbidden(request_rec *r, const char *ref, const char *title,
                     NULL)));
 }
 
+int zsso_page_busy(request_rec *r, const char *ref)
+{
+    /* RFC 9110 section 10.2.3: when to try again. */
+    apr_table_setn(r->err_headers_out, "Retry-After", "5");
+    return zsso_page_error(r, HTTP_SERVICE_UNAVAILABLE, ref, "Sign-in is "
+                           "busy", "Too many sign-ins are waiting for Okta "
+                           "right now. Try again in a moment.", NULL, NULL);
+}
+
 int zsso_page_send(request_rec *r, const char *title, const char *body_html)
 {
     const char *t = text(r->pool, title);

@@ -28,4 +28,8 @@ void zsso_page_forbidden(request_rec *r, const char *ref, const char *title,
  * markup built by the module; title is escaped here. */
 int zsso_page_send(request_rec *r, const char *title, const char *body_html);
 
+/* 503 with Retry-After: too many sign-ins wait on the provider in this
+ * process (ZSSOProviderCallsMax). The caller logs. */
+int zsso_page_busy(request_rec *r, const char *ref);
+
 #endif

@@ -9,9 +9,11 @@
  *   registry ── hash issuer ──▶ provider_t ── meta (own pool)
  *                                         └── keyset_t (own pool, refs)
  */
+#include <apr_atomic.h>
 #include <apr_hash.h>
 #include <apr_strings.h>
 #include <apr_thread_mutex.h>
+#include <ap_mpm.h>
 
 #include "http.h"
 #include "json.h"
@@ -44,9 +46,25 @@ struct zsso_registry {
     apr_pool_t *pool;
     apr_thread_mutex_t *mu;
     apr_hash_t *by_issuer;
+    volatile apr_uint32_t calls;    /* outbound calls waiting right now */
+    apr_uint32_t calls_max;
 };
 
-zsso_registry_t *zsso_provider_registry(apr_pool_t *p)
+/* Half the worker threads of a process by default: the other half keeps
+ * serving signed-in users and pages that need no provider while Okta
+ * hangs. With one thread per process (prefork) the cap cannot help. */
+static apr_uint32_t default_calls_max(void)
+{
+    int threads = 1;
+
+    if (ap_mpm_query(AP_MPMQ_MAX_THREADS, &threads) != APR_SUCCESS
+        || threads < 2) {
+        return 1;
+    }
+    return (apr_uint32_t)(threads / 2);
+}
+
+zsso_registry_t *zsso_provider_registry(apr_pool_t *p, int calls_max)
 {
     /* Worker threads create and destroy sub-pools here. */
     apr_pool_t *pool = zsso_pool_shared(p);
@@ -55,12 +73,38 @@ zsso_registry_t *zsso_provider_registry(apr_pool_t *p)
     reg->pool = pool;
     apr_thread_mutex_create(&reg->mu, APR_THREAD_MUTEX_DEFAULT, pool);
     reg->by_issuer = apr_hash_make(pool);
+    reg->calls_max = calls_max > 0 ? (apr_uint32_t)calls_max
+                                   : default_calls_max();
     return reg;
 }
 
 static zsso_registry_t *registry_of(const request_rec *r)
 {
     return zsso_config_srv(r->server)->global->providers;
+}
+
+/* XXX(ZI-8): per process; with one thread per process (prefork) the cap
+ * is 1 and keeps no worker free. */
+zsso_status_t zsso_provider_call(request_rec *r, const zsso_http_req_t *req,
+                                 zsso_http_resp_t *resp, zsso_err_t *err)
+{
+    zsso_registry_t *reg = registry_of(r);
+    zsso_http_req_t shared = *req;
+    zsso_status_t st;
+
+    /* This process's open connections, TLS sessions and DNS answers. */
+    shared.share = zsso_config_srv(r->server)->global->http;
+    /* apr_atomic_inc32 returns the count before this call. */
+    if (apr_atomic_inc32(&reg->calls) >= reg->calls_max) {
+        apr_atomic_dec32(&reg->calls);
+        return zsso_err_set(err, ZSSO_EBUSY, "%u calls to providers are "
+                            "already waiting in this process (the most "
+                            "allowed, ZSSOProviderCallsMax)",
+                            reg->calls_max);
+    }
+    st = zsso_http_do(r->pool, &shared, resp, err);
+    apr_atomic_dec32(&reg->calls);
+    return st;
 }
 
 /* Called with the lock held. Keyed by issuer and trust anchors: what was
@@ -97,8 +141,7 @@ static zsso_status_t fetch_json(request_rec *r, const zsso_dir_conf_t *dc,
     req.url = url;
     req.ca_file = dc->ca_file;
     req.timeout = zsso_config_timeout(dc);
-    req.share = zsso_config_srv(r->server)->global->http;
-    st = zsso_http_do(r->pool, &req, resp, err);
+    st = zsso_provider_call(r, &req, resp, err);
     if (st != ZSSO_OK) {
         return st;
     }
@@ -157,12 +200,17 @@ static zsso_status_t parse_meta(request_rec *r, const char *issuer,
                                 const zsso_http_resp_t *resp,
                                 zsso_metadata_t *m, zsso_err_t *err)
 {
-    zsso_json_t *doc = zsso_json_parse(r->pool, resp->body, resp->len,
-                                       DOC_MAX, err);
+    zsso_err_t perr;
+    zsso_json_t *doc;
     const char *got = NULL;
 
+    /* The parser's text alone ("bad JSON at line 1") would not say which
+     * document was bad. */
+    zsso_err_clear(&perr);
+    doc = zsso_json_parse(r->pool, resp->body, resp->len, DOC_MAX, &perr);
     if (doc == NULL) {
-        return err->status;
+        return zsso_err_set(err, perr.status, "discovery document of %s: "
+                            "%s", issuer, perr.text);
     }
     /* Discovery 1.0 section 4.3: the issuer must be identical to the one
      * the document was fetched for, or nothing in it is trusted. */
@@ -247,6 +295,10 @@ zsso_status_t zsso_provider_metadata(request_rec *r,
         st = parse_meta(r, dc->issuer, &resp, &fresh, err);
     }
 
+    /* Not tried (too many calls waiting) is no news about the provider. */
+    if (st == ZSSO_EBUSY) {
+        return st;
+    }
     zsso_status_fetched(r, dc, -1, st != ZSSO_OK);
     apr_thread_mutex_lock(reg->mu);
     if (st == ZSSO_OK) {
@@ -293,6 +345,17 @@ static void keys_release(zsso_registry_t *reg, keyset_t *ks)
     apr_thread_mutex_unlock(reg->mu);
 }
 
+/* Whatever stopped a key fetch (transport, status, a document that is
+ * not a usable JWK Set) is the provider's failure: the callback answers
+ * 502 for it, not 401 as for a token that does not verify. */
+static keyset_t *keys_failed(zsso_err_t *err)
+{
+    if (err->status != ZSSO_EBUSY) {
+        err->status = ZSSO_EPROVIDER;
+    }
+    return NULL;
+}
+
 /* Fetch the key set and install it; returns the new set, acquired. */
 static keyset_t *keys_fetch(request_rec *r, const zsso_dir_conf_t *dc,
                             provider_t *pv, zsso_err_t *err)
@@ -306,7 +369,7 @@ static keyset_t *keys_fetch(request_rec *r, const zsso_dir_conf_t *dc,
 
     if (zsso_provider_metadata(r, dc, &m, err) != ZSSO_OK
         || fetch_json(r, dc, m.jwks_uri, &resp, err) != ZSSO_OK) {
-        return NULL;
+        return keys_failed(err);
     }
     apr_thread_mutex_lock(reg->mu);
     apr_pool_create(&kp, reg->pool);
@@ -330,9 +393,10 @@ static keyset_t *keys_fetch(request_rec *r, const zsso_dir_conf_t *dc,
         }
     }
     apr_thread_mutex_unlock(reg->mu);
-    if (ks) {
-        zsso_status_fetched(r, dc, zsso_jwks_count(ks->jwks), 0);
+    if (ks == NULL) {
+        return keys_failed(err);
     }
+    zsso_status_fetched(r, dc, zsso_jwks_count(ks->jwks), 0);
     return ks;
 }
 

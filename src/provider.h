@@ -6,6 +6,7 @@
 #define ZSSO_PROVIDER_H
 
 #include "config.h"
+#include "http.h"
 #include "jose.h"
 
 #define ZSSO_METADATA_TTL   (24 * 3600)   /* discovery refetched after */
@@ -29,8 +30,16 @@ typedef struct {
 } zsso_metadata_t;
 
 /* Once per child process; the registry lives in its own pool whose
- * allocator is thread-safe, a child of p. */
-zsso_registry_t *zsso_provider_registry(apr_pool_t *p);
+ * allocator is thread-safe, a child of p. calls_max caps the calls to
+ * providers that wait at once in this process (0: half the process's
+ * worker threads, at least 1). */
+zsso_registry_t *zsso_provider_registry(apr_pool_t *p, int calls_max);
+
+/* An outbound call to a provider (zsso_http_do), or ZSSO_EBUSY at once
+ * when calls_max of them are waiting in this process already: a provider
+ * that hangs then ties up part of the workers, not all of them. */
+zsso_status_t zsso_provider_call(request_rec *r, const zsso_http_req_t *req,
+                                 zsso_http_resp_t *resp, zsso_err_t *err);
 
 /* Discovery for dc's issuer (OpenID Connect Discovery 1.0, section 4):
  * cached, refreshed after ZSSO_METADATA_TTL, the last good copy kept when

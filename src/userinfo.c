@@ -23,8 +23,7 @@ static zsso_status_t fetch(request_rec *r, const zsso_dir_conf_t *dc,
     req.bearer = access_token;
     req.ca_file = dc->ca_file;
     req.timeout = zsso_config_timeout(dc);
-    req.share = zsso_config_srv(r->server)->global->http;
-    if (zsso_http_do(r->pool, &req, &resp, err) != ZSSO_OK) {
+    if (zsso_provider_call(r, &req, &resp, err) != ZSSO_OK) {
         return err->status;
     }
     if (resp.status != 200) {

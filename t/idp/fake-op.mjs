@@ -14,6 +14,11 @@
 //            endpoints /oauth2/<asid>/v1/{authorize,token,keys,userinfo,logout}
 //   special asids: postonly  (client_secret_post only; basic → 401)
 //                  badissuer (discovery names the wrong issuer)
+//                  HOW-WHERE (a failing provider: WHERE is discovery, keys
+//                  or token, HOW one of FAILURES below: hang, slow, 500,
+//                  html, trunc, huge, redirect)
+//                  keys-1000, keys-wrongtype, keys-rsa512 (odd key sets;
+//                  the ID tokens of that server fit them)
 //
 // The client_id chooses the behaviour ("mode"); the client secret is always
 // "fake-secret". Modes are listed in MODES below (GET /control/modes); an
@@ -23,6 +28,8 @@
 // GET /control/logout-token?client=ID&sub=S&sid=S&bad=WHAT: a Back-Channel
 // Logout token for the org server, signed with key1; bad= spoils one part
 // (nonce, no-events, wrong-aud, expired, no-sub-sid, bad-sig, no-jti).
+// POST /control/keys-down?on=1|0 (every /keys answers 503 while on).
+// GET /control/redirected counts a hop a client should never have made.
 //
 // CONFIG.json: { "port": 18444, "cert": "...", "key": "..." }
 // Prints "fake-op ready https://127.0.0.1:<port>" once listening, then one
@@ -47,7 +54,17 @@ const MODES = new Set([
   'alg-none', 'hs256-pubkey', 'unknown-kid', 'rotate', 'denied', 'token-500',
   'no-id-token', 'html-token', 'odd-groups',
   'userinfo-groups', 'userinfo-other-sub', 'no-groups', 'odd-claims', 'refresh',
+  // hostile claims and malformed compact tokens (t/zsso/43_tokens.t)
+  'exp-huge', 'exp-huge-int', 'exp-negative', 'exp-string', 'exp-fraction',
+  'iat-string', 'nbf-huge', 'aud-empty', 'aud-object', 'nul-claim',
+  'markup-claims', 'jws-2parts', 'jws-4parts', 'jws-bad-b64',
+  'jws-header-not-json',
 ]);
+
+// How a failing provider fails (the asid HOW-WHERE), see misbehave().
+const FAILURES = new Set(['hang', 'slow', '500', 'html', 'trunc', 'huge', 'redirect']);
+const SLOW_MS = 6000;              // beyond any ZSSOProviderTimeout the tests use
+const HUGE_BYTES = 50 * 1024 * 1024;
 
 // ---------------------------------------------------------------- keys
 const rsaKey = () => crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -66,9 +83,30 @@ const JWK_PS1 = publicJwk(ps1, { kid: 'ps1', use: 'sig', alg: 'PS256' });
 // trailing newline), the classic RS256→HS256 confusion.
 const KEY1_PUBLIC_PEM = key1.publicKey.export({ type: 'spki', format: 'pem' });
 
-let key2Published = false;
+// keys-rsa512: a key far below any safe size (signing with it still works).
+const weak = crypto.generateKeyPairSync('rsa', { modulusLength: 512 });
+const JWK_WEAK = publicJwk(weak, { kid: 'weak512', use: 'sig', alg: 'RS256' });
 
-function jwks() {
+let key2Published = false;
+let keysDown = false;
+
+function jwks(asid) {
+  switch (asid) {
+    // 999 decoys (the EC key under other kids), then the real key last.
+    case 'keys-1000': {
+      const keys = [];
+      for (let i = 0; i < 999; i += 1) keys.push({ ...JWK_EC1, kid: `decoy-${i}` });
+      keys.push(JWK_KEY1);
+      return { keys };
+    }
+    // key1's kid, but an EC key: the type does not fit RS256.
+    case 'keys-wrongtype':
+      return { keys: [{ ...JWK_EC1, kid: 'key1', alg: undefined }] };
+    case 'keys-rsa512':
+      return { keys: [JWK_WEAK] };
+    default:
+      break;
+  }
   const keys = [JWK_KEY1, JWK_EC1, JWK_PS1];
   if (key2Published) keys.push(JWK_KEY2);
   return { keys };
@@ -83,8 +121,11 @@ const stats = {
   last_pkce_ok: false,
   userinfo: 0,
   refreshes: 0,
+  redirected: 0,     // hops to /control/redirected (never by the module)
+  hanging: 0,        // requests held open without an answer right now
 };
 function resetStats() {
+  stats.redirected = 0;
   stats.jwks_fetches = 0;
   stats.discovery_fetches = 0;
   stats.token_requests = 0;
@@ -191,7 +232,7 @@ const ps256 = (key) => (data) => crypto.sign('sha256', data, {
 const es256 = (key) => (data) => crypto.sign('sha256', data, { key, dsaEncoding: 'ieee-p1363' });
 const hs256 = (secret) => (data) => crypto.createHmac('sha256', secret).update(data).digest();
 
-function idToken(mode, issuer, clientId, nonce) {
+function idToken(mode, issuer, clientId, nonce, signing) {
   const t = now();
   const claims = {
     iss: issuer,
@@ -206,8 +247,8 @@ function idToken(mode, issuer, clientId, nonce) {
     groups: ['Everyone'],
     sid: `sid-${mode}`,
   };
-  let header = { alg: 'RS256', kid: 'key1', typ: 'JWT' };
-  let signer = rs256(key1.privateKey);
+  let header = signing?.header ?? { alg: 'RS256', kid: 'key1', typ: 'JWT' };
+  let signer = signing?.signer ?? rs256(key1.privateKey);
 
   switch (mode) {
     case 'ps256':
@@ -251,6 +292,24 @@ function idToken(mode, issuer, clientId, nonce) {
     case 'no-groups':
       delete claims.groups;
       break;
+    case 'exp-huge': claims.exp = 1e300; break;
+    case 'exp-huge-int': claims.exp = Number.MAX_SAFE_INTEGER * 4; break;
+    case 'exp-negative': claims.exp = -1; break;
+    case 'exp-string': claims.exp = String(t + 3600); break;
+    // RFC 7519 2: NumericDate may be fractional; this one is valid.
+    case 'exp-fraction':
+      claims.exp = t + 3600.5;
+      claims.iat = t - 0.25;
+      break;
+    case 'iat-string': claims.iat = String(t); break;
+    case 'nbf-huge': claims.nbf = 1e300; break;
+    case 'aud-empty': claims.aud = []; break;
+    case 'aud-object': claims.aud = { [clientId]: true }; break;
+    case 'nul-claim': claims.preferred_username = 'nul\u0000@fake.example'; break;
+    case 'markup-claims':
+      claims.preferred_username = '<script>alert("u")</script>@fake.example';
+      claims.name = '<b onmouseover="x()">Mallory</b> & co';
+      break;
     case 'alg-none':
       header = { alg: 'none', typ: 'JWT' };
       signer = null;
@@ -279,7 +338,88 @@ function idToken(mode, issuer, clientId, nonce) {
     jwt = `${h}.${p}.${b64u(sig)}`;
   }
   if (mode === 'rotate') key2Published = true;
+  jwt = malformed(mode, jwt);
   return { jwt, claims };
+}
+
+// The compact form broken in one way per mode (RFC 7515 section 7.1).
+function malformed(mode, jwt) {
+  const [h, p, sig] = jwt.split('.');
+  switch (mode) {
+    case 'jws-2parts': return `${h}.${p}`;
+    case 'jws-4parts': return `${h}.${p}.${sig}.${sig}`;
+    case 'jws-bad-b64': return `${h}.${p.slice(0, 10)}*+/=${p.slice(10)}.${sig}`;
+    case 'jws-header-not-json': return `${b64u('{"alg":"RS256",kid:key1')}.${p}.${sig}`;
+    default: return jwt;
+  }
+}
+
+// The signing key for a server whose key set is odd (keys-*).
+function signingFor(asid) {
+  if (asid === 'keys-rsa512') return { header: { alg: 'RS256', kid: 'weak512', typ: 'JWT' }, signer: rs256(weak.privateKey) };
+  return null;
+}
+
+// A provider that fails at WHERE in the way HOW; true when it answered
+// (or is deliberately not answering) for the request.
+function misbehave(req, res, srv, where, body) {
+  const m = srv.asid && srv.asid.match(/^([a-z0-9]+)-(discovery|keys|token)$/);
+  if (!m || m[2] !== where || !FAILURES.has(m[1])) return false;
+  const json = JSON.stringify(body ?? { issuer: srv.issuer });
+  switch (m[1]) {
+    case 'hang':
+      // Accept, read, never answer; the socket closes when the client gives up.
+      stats.hanging += 1;
+      res.on('close', () => { stats.hanging -= 1; });
+      return true;
+    case 'slow': {
+      // The headers at once, then a byte now and then: never done in time.
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      let i = 0;
+      const timer = setInterval(() => {
+        if (i >= json.length || res.destroyed) {
+          clearInterval(timer);
+          res.end();
+          return;
+        }
+        res.write(json[i]);
+        i += 1;
+      }, Math.max(50, Math.floor(SLOW_MS / json.length)));
+      res.on('close', () => clearInterval(timer));
+      return true;
+    }
+    case '500':
+      sendText(res, 500, 'internal error');
+      return true;
+    case 'html':
+      sendText(res, 200, '<html><body>Service maintenance</body></html>', 'text/html');
+      return true;
+    case 'trunc':
+      sendText(res, 200, json.slice(0, Math.floor(json.length / 2)), 'application/json');
+      return true;
+    case 'huge': {
+      // 50 MB of a JSON string that never ends; stop when the client leaves.
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': HUGE_BYTES });
+      const chunk = Buffer.alloc(64 * 1024, 0x61);
+      let sent = 0;
+      const pump = () => {
+        while (sent < HUGE_BYTES && !res.destroyed) {
+          sent += chunk.length;
+          if (!res.write(chunk)) return res.once('drain', pump);
+        }
+        return res.end();
+      };
+      res.write('{"x":"');
+      sent += 6;
+      pump();
+      return true;
+    }
+    case 'redirect':
+      redirect(res, `${ORIGIN}/control/redirected`);
+      return true;
+    default:
+      return false;
+  }
 }
 
 // ---------------------------------------------------------------- servers
@@ -451,6 +591,7 @@ async function token(req, res, srv) {
   stats.last_pkce_ok = true;
 
   const mode = entry.clientId;
+  if (misbehave(req, res, srv, 'token', { access_token: 'x', token_type: 'Bearer', id_token: 'x' })) return undefined;
   if (mode === 'token-500') {
     return sendText(res, 500, '<html><body><h1>500 Internal Server Error</h1></body></html>', 'text/html; charset=utf-8');
   }
@@ -458,7 +599,8 @@ async function token(req, res, srv) {
     return sendText(res, 200, '<html>oops</html>', 'text/html; charset=utf-8');
   }
 
-  const { jwt, claims } = idToken(mode, srv.issuer, client.id, entry.nonce);
+  const { jwt, claims } = idToken(mode, srv.issuer, client.id, entry.nonce,
+    signingFor(srv.asid));
   const accessToken = random(32);
   accessTokens.set(accessToken, { mode, claims, exp: Date.now() + 3600 * 1000 });
   const body = {
@@ -574,8 +716,17 @@ async function handle(req, res) {
 
   if (path === '/control/stats' && req.method === 'GET') return sendJson(res, 200, stats);
   if (path === '/control/modes' && req.method === 'GET') return sendJson(res, 200, [...MODES]);
+  if (path === '/control/keys-down' && req.method === 'POST') {
+    keysDown = url.searchParams.get('on') === '1';
+    return sendJson(res, 200, { keys_down: keysDown });
+  }
+  if (path === '/control/redirected') {
+    stats.redirected += 1;
+    return sendJson(res, 200, { redirected: true });
+  }
   if (path === '/control/reset' && req.method === 'POST') {
     resetStats();
+    keysDown = false;
     if (url.searchParams.get('keys') === '1') key2Published = false;
     return sendJson(res, 200, stats);
   }
@@ -595,11 +746,14 @@ async function handle(req, res) {
     case 'discovery':
       if (req.method !== 'GET') break;
       stats.discovery_fetches += 1;
+      if (misbehave(req, res, srv, 'discovery', discovery(srv))) return undefined;
       return sendJson(res, 200, discovery(srv), { 'Cache-Control': 'max-age=60' });
     case 'keys':
       if (req.method !== 'GET') break;
       stats.jwks_fetches += 1;
-      return sendJson(res, 200, jwks(), { 'Cache-Control': 'no-cache' });
+      if (keysDown) return sendText(res, 503, 'keys are down');
+      if (misbehave(req, res, srv, 'keys', jwks(srv.asid))) return undefined;
+      return sendJson(res, 200, jwks(srv.asid), { 'Cache-Control': 'no-cache' });
     case 'authorize':
       if (req.method !== 'GET') break;
       return authorize(req, res, srv, url.searchParams);

@@ -12,7 +12,9 @@ use Apache::Test ();
 use Apache::TestRequest ();
 use HTTP::Cookies ();
 use HTTP::Request ();
+use HTTP::Response ();
 use HTML::Form ();
+use IO::Socket::INET ();
 use JSON::PP ();
 use LWP::UserAgent ();
 use URI ();
@@ -23,7 +25,7 @@ our @EXPORT_OK = qw(
     env_of cookie_value set_cookie_headers session_cookie
     error_log_path error_log_size error_log_since zsso_lines
     fake_stats fake_reset client_secret is_provider_redirect
-    dump_res
+    dump_res raw_request raw_send
 );
 our %EXPORT_TAGS = (all => \@EXPORT_OK);
 
@@ -151,6 +153,33 @@ sub login {
     $res = submit_forms($ua, $res, $hops, login => $user,
                         password => $password, -stop_at => $opt{stop_at});
     return ($res, $ua, $hops);
+}
+
+# raw_request(METHOD, TARGET, HEADERS...): send exactly this request line
+# and these header lines to the test server (no client library rewrites
+# them) and return (the raw response head, the HTTP::Response).
+sub raw_request {
+    my ($method, $target, @headers) = @_;
+    return raw_send($method, $target, undef, @headers);
+}
+
+# raw_send(METHOD, TARGET, BODY, HEADERS...): the same with a body (with
+# its Content-Length) unless BODY is undef.
+sub raw_send {
+    my ($method, $target, $body, @headers) = @_;
+    push @headers, 'Content-Length: ' . length($body) if defined $body;
+    my $hostport = URI->new(rp_url('/'))->host_port;
+    my $s = IO::Socket::INET->new(PeerAddr => $hostport, Timeout => 30)
+        or die "connect to $hostport: $!";
+    binmode $s;
+    print {$s} "$method $target HTTP/1.1\r\nHost: $hostport\r\n"
+               . join('', map { "$_\r\n" } @headers)
+               . "Connection: close\r\n\r\n" . ($body // '');
+    local $/;
+    my $raw = <$s> // '';
+    close $s;
+    my ($head) = split /\r\n\r\n/, $raw, 2;
+    return ($head // '', HTTP::Response->parse($raw));
 }
 
 # --------------------------------------------------------------- reading
