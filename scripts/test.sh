@@ -5,7 +5,9 @@
 #   scripts/test.sh t/zsso/03_login.t    the unit tests, then only these .t
 #
 # Steps: Debian packages (as root), npm ci, autotools build, `make check`
-# (C unit tests), test PKI, the two OpenID providers of t/idp/ on loopback
+# (C unit tests), a brief run of the fuzz targets of t/fuzz (built with
+# clang in a copy of the tree; ZSSO_FUZZ_SECONDS per target, default 20,
+# 0 skips it), test PKI, the two OpenID providers of t/idp/ on loopback
 # (okta-op on $ZSSO_OP_PORT, default 18443; fake-op on $ZSSO_FAKE_PORT,
 # default 18444, and again with a rogue certificate on $ZSSO_ROGUE_PORT,
 # default 18445), then the Apache::Test suite t/zsso/*.t on
@@ -27,8 +29,11 @@ APXS=${APXS:-/usr/bin/apxs}
 HTTPD=${HTTPD:-/usr/sbin/apache2}
 HTTPD_CONF=${HTTPD_CONF:-/etc/apache2/apache2.conf}
 SUITE_TIMEOUT=${SUITE_TIMEOUT:-1200}
-# The browser test (t/zsso/20_browser.t) drives Debian's Chromium.
-TEST_PACKAGES=(chromium)
+# The browser test (t/zsso/20_browser.t) drives Debian's Chromium; the
+# brief fuzzing step builds the t/fuzz targets with clang and libFuzzer.
+TEST_PACKAGES=(chromium clang libclang-rt-14-dev)
+# Seconds each fuzz target runs in the brief fuzzing step (0: skip it).
+ZSSO_FUZZ_SECONDS=${ZSSO_FUZZ_SECONDS:-20}
 
 # ------------------------------------------------------------ as root
 # stop_stale_copy DIR: end the providers and httpd a previous run left in DIR.
@@ -128,6 +133,36 @@ if [ -f t/unit/test_pure.log ]; then
         || tail -n 20 t/unit/test_pure.log
 fi
 
+# fuzz_brief DIR: build the fuzz targets with clang in DIR, a copy of the
+# sources (the tree itself stays configured for the gcc build), and run
+# each for ZSSO_FUZZ_SECONDS on its committed corpus.
+fuzz_brief() {
+    local dir=$1
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    tar -c --exclude=./.git --exclude=./node_modules --exclude=./t/logs \
+        --exclude=./t/.run --exclude=./t/.pki --exclude=./t/fuzz/work \
+        --exclude='.libs' --exclude='.deps' --exclude='*.o' \
+        --exclude='*.lo' --exclude='*.la' --exclude=./autom4te.cache \
+        --exclude=./config.status --exclude=./config.log \
+        --exclude=./Makefile --exclude=./libtool --exclude=./t/unit/test_pure \
+        . | tar -x -C "$dir"
+    (cd "$dir" && CC=clang ./configure --enable-fuzzers >configure.out \
+        && make -j"$(nproc 2>/dev/null || echo 2)" fuzz \
+            FUZZ_SECONDS="$ZSSO_FUZZ_SECONDS")
+}
+
+fuzz_status=0
+if [ "$ZSSO_FUZZ_SECONDS" != 0 ]; then
+    section "fuzz (brief: ${ZSSO_FUZZ_SECONDS}s per target)"
+    echo "building with clang in $RUN/fuzz (output: $RUN/fuzz.out)"
+    fuzz_brief "$RUN/fuzz" >"$RUN/fuzz.out" 2>&1 || fuzz_status=$?
+    grep -E '^fuzz: fuzz_[a-z_]+ (ok|FAILED)' "$RUN/fuzz.out" || true
+    if [ "$fuzz_status" -ne 0 ]; then
+        tail -n 30 "$RUN/fuzz.out"
+    fi
+fi
+
 section "test PKI"
 gen_pki "$PKI"
 
@@ -201,6 +236,9 @@ if [ "$suite_status" -ne 0 ]; then
     if [ "$unit_status" -ne 0 ]; then
         echo "the unit tests (make check) failed too"
     fi
+    if [ "$fuzz_status" -ne 0 ]; then
+        echo "the brief fuzzing step failed too (logs: $RUN/fuzz/t/fuzz/work)"
+    fi
     echo "one file again: scripts/test.sh t/zsso/NN_name.t (as root or in" \
         "place); logs: $TOP/t/logs/error_log, $RUN/*.log"
     # Keep the harness summary as the closing lines.
@@ -216,5 +254,10 @@ if [ "$unit_status" -ne 0 ]; then
     echo "the Apache::Test suite passed but the unit tests (make check)" \
         "failed: see above"
     exit "$unit_status"
+fi
+if [ "$fuzz_status" -ne 0 ]; then
+    echo "the Apache::Test suite passed but the brief fuzzing step failed:" \
+        "see above (logs: $RUN/fuzz/t/fuzz/work)"
+    exit "$fuzz_status"
 fi
 exit 0
