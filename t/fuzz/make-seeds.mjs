@@ -3,7 +3,8 @@
 //
 //   node t/fuzz/make-seeds.mjs        (from the top of the tree)
 //
-// The seeds are committed; run this again only to change them. Tokens are
+// The seeds are committed; run this again only to change them (it
+// rewrites all of them, and IVs, ECDSA and PSS signatures come out new). Tokens are
 // signed the way a provider signs them, sealed cookies are sealed the way
 // crypto.c seals them (AES-256-GCM, IV || ciphertext || tag, base64url),
 // with the key the fuzz targets derive from the same passphrase.
@@ -148,6 +149,24 @@ writeAll('fuzz_jws', [
     'a.b.c.d',
     tokRS.replace(/\./, '=.'),
 ]);
+
+// The same target reads "header\npayload\nsignature" unencoded.
+function parts(header, payload, k, alg = header.alg) {
+    const h = JSON.stringify(header);
+    const input = b64u(h) + '.' + b64u(payload);
+    return Buffer.concat([Buffer.from(h + '\n' + payload + '\n'),
+                          k ? sign(alg, k, input) : Buffer.alloc(0)]);
+}
+const seedJws = (name, v) => write('fuzz_jws', name, v);
+seedJws('parts-rs256', parts(hdrRS, JSON.stringify(claims()), rsa1));
+seedJws('parts-ps256', parts({ alg: 'PS256', kid: 'rsa1' },
+                             JSON.stringify(claims()), rsa1));
+seedJws('parts-es256', parts({ alg: 'ES256', kid: 'ec1' },
+                             JSON.stringify(claims()), ec1));
+seedJws('parts-crit', parts({ ...hdrRS, crit: ['b64'], b64: false },
+                            JSON.stringify(claims()), rsa1));
+seedJws('parts-alg-none', parts({ alg: 'none' }, '{}', null));
+seedJws('parts-kid-null', parts({ alg: 'RS256', kid: null }, '{}', rsa1));
 
 // ------------------------------------------------------------ fuzz_jwks
 const okta = { keys: [jwkOf(rsa1, 'rsa1', { alg: 'RS256' }),
