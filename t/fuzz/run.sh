@@ -33,9 +33,11 @@ for t in "$@"; do
     last=$(grep -E '^#[0-9]+' "$log" | tail -n 1)
     cov=$(echo "$last" | sed -n 's/.* cov: \([0-9]*\).*/\1/p')
     ft=$(echo "$last" | sed -n 's/.* ft: \([0-9]*\).*/\1/p')
+    # libFuzzer's corpus (inputs/bytes) and the files in its directory.
+    corp=$(echo "$last" | sed -n 's/.* corp: \([0-9]*\/[0-9]*[a-zA-Z]*\).*/\1/p')
     files=$(find "$corpus" -type f | wc -l)
     echo "fuzz: $t $status runs=${runs:-?} exec/s=${rate:-?}" \
-        "cov=${cov:-?} ft=${ft:-?} corpus=$files"
+        "cov=${cov:-?} ft=${ft:-?} corpus=${corp:-?} files=$files"
     if [ "$status" = FAILED ]; then
         grep -E 'ERROR|oracle|SUMMARY|Test unit written' "$log" | head -n 20
     fi
