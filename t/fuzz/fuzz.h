@@ -30,6 +30,10 @@
 apr_pool_t *fuzz_pool_begin(void);
 void fuzz_pool_end(apr_pool_t *p);
 
+/* Bytes asked of apr_palloc so far in this thread: the difference over a
+ * call bounds the memory a parser spends on an input. */
+size_t fuzz_allocated(void);
+
 /* The input as a NUL-terminated string in p; the string ends at the
  * first NUL byte of the input, as an HTTP header or a C caller would. */
 char *fuzz_cstr(apr_pool_t *p, const uint8_t *data, size_t size);

@@ -24,6 +24,7 @@ typedef void *(*palloc_fn)(apr_pool_t *, apr_size_t);
 
 static palloc_fn real_palloc;
 static _Thread_local int in_palloc;
+static _Thread_local size_t allocated;
 
 static apr_status_t free_cleanup(void *data)
 {
@@ -44,6 +45,7 @@ void *apr_palloc(apr_pool_t *p, apr_size_t size)
     if (in_palloc) {
         return real_palloc(p, size);
     }
+    allocated += size;
     /* malloc(0) may return NULL; APR callers expect memory. */
     mem = malloc(size ? size : 1);
     if (mem == NULL) {
@@ -104,6 +106,11 @@ apr_pool_t *fuzz_pool_begin(void)
 void fuzz_pool_end(apr_pool_t *p)
 {
     apr_pool_destroy(p);
+}
+
+size_t fuzz_allocated(void)
+{
+    return allocated;
 }
 
 char *fuzz_cstr(apr_pool_t *p, const uint8_t *data, size_t size)
