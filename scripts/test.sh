@@ -5,8 +5,10 @@
 #   scripts/test.sh t/zsso/03_login.t    the unit tests, then only these .t
 #
 # Steps: Debian packages (as root), npm ci, autotools build, `make check`
-# (C unit tests, and again under valgrind), test PKI, the OpenID providers
-# of t/idp/ on loopback
+# (C unit tests, and again under valgrind), a brief run of the fuzz targets
+# of t/fuzz (built with clang in a copy of the tree; ZSSO_FUZZ_SECONDS per
+# target, default 20, 0 skips it), test PKI, the OpenID providers of t/idp/
+# on loopback
 # (okta-op on $ZSSO_OP_PORT, default 18443; fake-op on $ZSSO_FAKE_PORT,
 # default 18444, and again with a rogue certificate on $ZSSO_ROGUE_PORT,
 # default 18445; a second organisation's okta-op on $ZSSO_OP2_PORT, default
@@ -42,8 +44,11 @@ SUITE_TIMEOUT=${SUITE_TIMEOUT:-1200}
 # runs real session stores; the benchmark's quick run needs wrk and
 # compares with Debian's mod_auth_openidc; gnuplot draws its full run's
 # chart.
+# The brief fuzzing step builds the t/fuzz targets with clang and libFuzzer.
 TEST_PACKAGES=(chromium valgrind redis-server memcached wrk gnuplot-nox
-               libapache2-mod-auth-openidc)
+               libapache2-mod-auth-openidc clang libclang-rt-14-dev)
+# Seconds each fuzz target runs in the brief fuzzing step (0: skip it).
+ZSSO_FUZZ_SECONDS=${ZSSO_FUZZ_SECONDS:-20}
 
 # ------------------------------------------------------------ as root
 # stop_stale_copy DIR: end the providers and httpd a previous run left in DIR.
@@ -99,6 +104,25 @@ else
     section "packages"
     install_packages "${TEST_PACKAGES[@]}"
 fi
+
+# fuzz_brief DIR: build the fuzz targets with clang in DIR, a copy of the
+# sources (the tree itself stays configured for the gcc build), and run
+# each for ZSSO_FUZZ_SECONDS on its committed corpus.
+fuzz_brief() {
+    local dir=$1
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    tar -c --exclude=./.git --exclude=./node_modules --exclude=./t/logs \
+        --exclude=./t/.run --exclude=./t/.pki --exclude=./t/fuzz/work \
+        --exclude='.libs' --exclude='.deps' --exclude='*.o' \
+        --exclude='*.lo' --exclude='*.la' --exclude=./autom4te.cache \
+        --exclude=./config.status --exclude=./config.log \
+        --exclude=./Makefile --exclude=./libtool --exclude=./t/unit/test_pure \
+        . | tar -x -C "$dir"
+    (cd "$dir" && CC=clang ./configure --enable-fuzzers >configure.out \
+        && make -j"$(nproc 2>/dev/null || echo 2)" fuzz \
+            FUZZ_SECONDS="$ZSSO_FUZZ_SECONDS")
+}
 
 # ------------------------------------------------------------ the run
 TOP=$PWD
@@ -276,6 +300,17 @@ unit_tests "plain build" || unit_status=1
 section "unit tests under valgrind"
 valgrind_unit || unit_status=1
 
+fuzz_status=0
+if [ "$ZSSO_FUZZ_SECONDS" != 0 ]; then
+    section "fuzz (brief: ${ZSSO_FUZZ_SECONDS}s per target)"
+    echo "building with clang in $RUN/fuzz (output: $RUN/fuzz.out)"
+    fuzz_brief "$RUN/fuzz" >"$RUN/fuzz.out" 2>&1 || fuzz_status=$?
+    grep -E '^fuzz: fuzz_[a-z_]+ (ok|FAILED)' "$RUN/fuzz.out" || true
+    if [ "$fuzz_status" -ne 0 ]; then
+        tail -n 30 "$RUN/fuzz.out"
+    fi
+fi
+
 section "test PKI"
 gen_pki "$PKI"
 
@@ -338,6 +373,7 @@ fi
 section "summary"
 [ "$unit_status" -eq 0 ] || echo "unit tests: FAILED (see above)"
 [ "$bench_status" -eq 0 ] || echo "benchmark quick run: FAILED (see above)"
+[ "$fuzz_status" -eq 0 ] || echo "brief fuzzing: FAILED (see above)"
 echo "-- plain build:"
 summary "$RUN/suite.out"
 if [ "$SANITIZE" = 1 ]; then
@@ -348,7 +384,8 @@ fi
 if [ "$san_reports" -ne 0 ]; then
     echo "Result: FAIL ($san_reports sanitizer reports)"
 fi
-for status in "$plain_status" "$san_status" "$bench_status"; do
+for status in "$plain_status" "$san_status" "$bench_status" \
+    "$fuzz_status"; do
     if [ "$status" -ne 0 ]; then
         exit "$status"
     fi

@@ -492,9 +492,13 @@ const char *zsso_printable(char *buf, apr_size_t size, const char *s)
 char *zsso_cookie_strip(apr_pool_t *p, const char *header,
                         const char *prefix)
 {
-    apr_size_t plen = strlen(prefix);
+    apr_size_t plen = strlen(prefix), len;
     char *copy = apr_pstrdup(p, header ? header : ""), *last = NULL;
-    char *out = NULL;
+    /* Each kept pair is copied once into a buffer sized up front: ";"
+     * may become "; ", so the result is at most twice the header. Joining
+     * with apr_pstrcat copied the whole result again for every pair: an
+     * 8 KB header of short pairs cost tens of megabytes of pool memory. */
+    char *out = apr_palloc(p, 2 * strlen(copy) + 1), *o = out;
 
     for (char *pair = apr_strtok(copy, ";", &last); pair;
          pair = apr_strtok(NULL, ";", &last)) {
@@ -504,8 +508,18 @@ char *zsso_cookie_strip(apr_pool_t *p, const char *header,
         if (*pair == '\0' || strncmp(pair, prefix, plen) == 0) {
             continue;
         }
-        out = out ? apr_pstrcat(p, out, "; ", pair, NULL) : pair;
+        if (o != out) {
+            *o++ = ';';
+            *o++ = ' ';
+        }
+        len = strlen(pair);
+        memcpy(o, pair, len);
+        o += len;
     }
+    if (o == out) {
+        return NULL;
+    }
+    *o = '\0';
     return out;
 }
 
