@@ -127,6 +127,7 @@ static int zsso_post_read_request(request_rec *r)
 
 static void zsso_register_hooks(apr_pool_t *p)
 {
+    zsso_crypto_global_init();
     ap_hook_pre_config(zsso_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_check_config(zsso_check_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(zsso_post_config, NULL, NULL, APR_HOOK_MIDDLE);

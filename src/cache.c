@@ -77,8 +77,15 @@ int zsso_cache_pre_config(apr_pool_t *pconf)
  *
  * Only data is kept there, no function of ours: httpd unloads and reloads
  * modules on a restart, so the provider is looked up again every time and
- * no cleanup of this module is registered on the process pool. */
+ * no cleanup of this module is registered on the process pool. The store
+ * lives in a sub-pool of it, though, because the provider registers
+ * cleanups of its own (shmcb does) that point into its module: made after
+ * pconf, the sub-pool is destroyed before pconf when httpd exits (APR
+ * destroys the newest child first), so those cleanups run while every
+ * module is still loaded; on the process pool itself they ran after the
+ * modules were unloaded and crashed httpd's parent on every stop. */
 typedef struct {
+    apr_pool_t *pool;           /* the store's own sub-pool */
     const char *spec;
     ap_socache_instance_t *inst;
     apr_global_mutex_t *mutex;
@@ -133,17 +140,22 @@ static struct zsso_cache_gens *gens_make(apr_pool_t *pp, server_rec *s,
     return g;
 }
 
-static store_t *store_make(apr_pool_t *pp, apr_pool_t *ptemp, server_rec *s,
-                           ap_socache_provider_t *prov, const char *name,
-                           const char *full, const char *arg)
+static store_t *store_make(apr_pool_t *process, apr_pool_t *ptemp,
+                           server_rec *s, ap_socache_provider_t *prov,
+                           const char *name, const char *full,
+                           const char *arg)
 {
     /* Session records (about 300 bytes), ID tokens (about 1.2 KB) and
      * used-state marks (a few bytes): shmcb sizes its index by these. */
     static struct ap_socache_hints hints = { 48, 640, 60 * APR_USEC_PER_SEC };
-    store_t *st = apr_pcalloc(pp, sizeof(*st));
+    apr_pool_t *pp;
+    store_t *st;
     const char *err;
     apr_status_t rv;
 
+    apr_pool_create(&pp, process);
+    st = apr_pcalloc(pp, sizeof(*st));
+    st->pool = pp;
     st->spec = apr_pstrdup(pp, full);
     err = prov->create(&st->inst, arg ? apr_pstrdup(pp, arg) : NULL, ptemp,
                        pp);

@@ -49,6 +49,11 @@ static int gcm_aad(EVP_CIPHER_CTX *ctx, const char *aad);
 /* Random, HKDF, SHA-256                                                   */
 /* ---------------------------------------------------------------------- */
 
+void zsso_crypto_global_init(void)
+{
+    OPENSSL_init_crypto(OPENSSL_INIT_NO_ATEXIT, NULL);
+}
+
 zsso_status_t zsso_crypto_random(unsigned char *buf, apr_size_t len)
 {
     int chunk;

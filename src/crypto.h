@@ -15,6 +15,13 @@ typedef struct {
     unsigned char bytes[ZSSO_KEY_LEN];
 } zsso_key_t;
 
+/* Once, when the module is loaded, before any other OpenSSL call: tells
+ * OpenSSL not to register an atexit() handler. httpd loads and unloads
+ * the module (and with it libcrypto) while it reads its configuration; a
+ * handler left behind by an unloaded libcrypto made httpd's parent crash
+ * when it exited. */
+void zsso_crypto_global_init(void);
+
 /* Cryptographically strong random bytes (RAND_bytes). */
 zsso_status_t zsso_crypto_random(unsigned char *buf, apr_size_t len);
 

@@ -108,6 +108,9 @@ static const char *join(apr_pool_t *p, const apr_array_header_t *a)
 /* The application never sees the module's cookies: a session id is a
  * bearer credential, and a console that logs or forwards request headers
  * must not be able to replay it (under a nested location, say). */
+/* XXX(ZI-9): httpd merges several Cookie header lines into one with ", "
+ * and only ';' separates pairs here, so from a client that sends two
+ * Cookie lines a zsso_ cookie after the comma stays in the header. */
 static void strip_cookies(request_rec *r)
 {
     const apr_array_header_t *h = apr_table_elts(r->headers_in);
