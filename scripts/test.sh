@@ -69,7 +69,7 @@ copy_tree() {
     mkdir -p "$dir"
     find "$dir" -mindepth 1 -maxdepth 1 ! -name node_modules \
         -exec rm -rf {} +
-    tar -c --exclude=./.git --exclude=./node_modules \
+    tar -c --exclude=./.git --exclude=./node_modules --exclude=./build-fuzz \
         --exclude=./t/logs --exclude=./t/.run --exclude=./t/.pki \
         --exclude=./.libs --exclude=./.deps --exclude=./src/.libs \
         --exclude=./src/.deps --exclude='*.o' --exclude='*.lo' \
@@ -107,12 +107,14 @@ fi
 
 # fuzz_brief DIR: build the fuzz targets with clang in DIR, a copy of the
 # sources (the tree itself stays configured for the gcc build), and run
-# each for ZSSO_FUZZ_SECONDS on its committed corpus.
+# each for ZSSO_FUZZ_SECONDS on its committed corpus. DIR must not be under
+# t/: Apache::Test would find the copy's .t files and run them too.
 fuzz_brief() {
     local dir=$1
     rm -rf "$dir"
     mkdir -p "$dir"
     tar -c --exclude=./.git --exclude=./node_modules --exclude=./t/logs \
+        --exclude=./build-fuzz \
         --exclude=./t/.run --exclude=./t/.pki --exclude=./t/fuzz/work \
         --exclude='.libs' --exclude='.deps' --exclude='*.o' \
         --exclude='*.lo' --exclude='*.la' --exclude=./autom4te.cache \
@@ -303,8 +305,8 @@ valgrind_unit || unit_status=1
 fuzz_status=0
 if [ "$ZSSO_FUZZ_SECONDS" != 0 ]; then
     section "fuzz (brief: ${ZSSO_FUZZ_SECONDS}s per target)"
-    echo "building with clang in $RUN/fuzz (output: $RUN/fuzz.out)"
-    fuzz_brief "$RUN/fuzz" >"$RUN/fuzz.out" 2>&1 || fuzz_status=$?
+    echo "building with clang in $TOP/build-fuzz (output: $RUN/fuzz.out)"
+    fuzz_brief "$TOP/build-fuzz" >"$RUN/fuzz.out" 2>&1 || fuzz_status=$?
     grep -E '^fuzz: fuzz_[a-z_]+ (ok|FAILED)' "$RUN/fuzz.out" || true
     if [ "$fuzz_status" -ne 0 ]; then
         tail -n 30 "$RUN/fuzz.out"

@@ -76,11 +76,17 @@ ok t_cmp(scalar(grep { /^zsso_session=/ } set_cookie_headers($hops)), 0,
 
 # ------------------------------------------------------------ start-up URLs
 my $log = error_log_since(0);
-ok t_cmp($log, qr{ZSSO00003: <Location /beta> \(issuer https://127\.0\.0\.1:$op2, client zsso-beta\): sign-in redirect URI http://localhost:\d+/beta/zsso/callback ; SSO login URL http://localhost:\d+/beta/zsso/login},
+ok t_cmp($log, qr{ZSSO00003:\ <Location\ /beta>
+                  \ \(issuer\ https://127\.0\.0\.1:$op2,\ client\ zsso-beta\):
+                  \ sign-in\ redirect\ URI\ http://localhost:\d+/beta/zsso/callback
+                  \ ;\ SSO\ login\ URL\ http://localhost:\d+/beta/zsso/login}x,
          'start-up names the second organisation\'s URLs');
-ok t_cmp($log, qr{ZSSO00003: <Location /console> \(issuer https://127\.0\.0\.1:$ENV{ZSSO_OP_PORT}, client zsso-test\)},
+ok t_cmp($log, qr{ZSSO00003:\ <Location\ /console>
+                  \ \(issuer\ https://127\.0\.0\.1:$ENV{ZSSO_OP_PORT},
+                  \ client\ zsso-test\)}x,
          '... and the first\'s');
-ok t_cmp($log, qr{ZSSO00003: <Location /console> .*sign-in redirect URI http://localhost:$ENV{ZSSO_VHOST_PORT}/console/zsso/callback},
+ok t_cmp($log, qr{ZSSO00003:\ <Location\ /console>\ .*\ sign-in\ redirect\ URI
+                  \ http://localhost:$ENV{ZSSO_VHOST_PORT}/console/zsso/callback}x,
          '... and the other virtual host\'s, on its own origin');
 
 # ------------------------------------------------------------ userinfo, fake-op
