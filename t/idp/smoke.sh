@@ -266,7 +266,9 @@ IDT=$(jpath "$T/tok.json" j.id_token)
 eq "fake rotate: kid key2" "$(jwt header "$IDT")" '{"alg":"RS256","kid":"key2","typ":"JWT"}'
 eq "fake rotate: old JWKS lacks key2" "$(jwt verify "$IDT" "$T/fkeys.json")" "no key key2"
 req "$FV1/keys"; cp "$T/body" "$T/fkeys2.json"
-eq "fake rotate: JWKS now has key2" "$(jpath "$T/fkeys2.json" 'j.keys.map(k=>k.kid).join(",")')" "key1,ec1,ps1,key2"
+eq "fake rotate: JWKS now has key2" \
+    "$(jpath "$T/fkeys2.json" 'j.keys.map(k=>k.kid).join(",")')" \
+    "key1,ec1,ps1,key2"
 eq "fake rotate: verifies with new JWKS" "$(jwt verify "$IDT" "$T/fkeys2.json")" ok
 
 fake_authorize denied "$FV1"
