@@ -23,6 +23,7 @@
  * memcache and redis stores are shared by several servers, whose removals
  * no counter here sees: with them no process keeps anything.
  */
+#include <dlfcn.h>
 #include <stdatomic.h>
 
 #include <apr_shm.h>
@@ -77,13 +78,15 @@ int zsso_cache_pre_config(apr_pool_t *pconf)
  *
  * Only data is kept there, no function of ours: httpd unloads and reloads
  * modules on a restart, so the provider is looked up again every time and
- * no cleanup of this module is registered on the process pool. The store
- * lives in a sub-pool of it, though, because the provider registers
- * cleanups of its own (shmcb does) that point into its module: made after
- * pconf, the sub-pool is destroyed before pconf when httpd exits (APR
- * destroys the newest child first), so those cleanups run while every
- * module is still loaded; on the process pool itself they ran after the
- * modules were unloaded and crashed httpd's parent on every stop. */
+ * no cleanup of this module is registered on the process pool. The
+ * provider's instance does register cleanups of its own (shmcb does) that
+ * point into its module, so that module is pinned in memory (pin_module):
+ * reloaded at another address after a restart (httpd reads its
+ * configuration twice at start-up, so every start is one), the old
+ * cleanups pointed nowhere and httpd's parent crashed when it stopped (gdb:
+ * apr_pool_destroy calling into the unloaded mod_socache_shmcb.so, whose
+ * instance held the store's size). The store's sub-pool is destroyed before
+ * pconf when httpd exits (APR destroys the newest child first). */
 typedef struct {
     apr_pool_t *pool;           /* the store's own sub-pool */
     const char *spec;
@@ -140,6 +143,26 @@ static struct zsso_cache_gens *gens_make(apr_pool_t *pp, server_rec *s,
     return g;
 }
 
+/* Keep the module that provides prov mapped until the process ends
+ * (RTLD_NODELETE on a module already loaded): httpd's unload and reload of
+ * it then find the same copy at the same address. */
+static void pin_module(const ap_socache_provider_t *prov)
+{
+    union {
+        apr_status_t (*fn)(ap_socache_instance_t *, const char *,
+                           const struct ap_socache_hints *, server_rec *,
+                           apr_pool_t *);
+        void *addr;
+    } where;
+    Dl_info info;
+
+    where.fn = prov->init;
+    if (dladdr(where.addr, &info) && info.dli_fname) {
+        /* The handle is never closed: that is the point. */
+        (void)dlopen(info.dli_fname, RTLD_NOW | RTLD_NOLOAD | RTLD_NODELETE);
+    }
+}
+
 static store_t *store_make(apr_pool_t *process, apr_pool_t *ptemp,
                            server_rec *s, ap_socache_provider_t *prov,
                            const char *name, const char *full,
@@ -153,6 +176,7 @@ static store_t *store_make(apr_pool_t *process, apr_pool_t *ptemp,
     const char *err;
     apr_status_t rv;
 
+    pin_module(prov);
     apr_pool_create(&pp, process);
     st = apr_pcalloc(pp, sizeof(*st));
     st->pool = pp;
@@ -259,6 +283,24 @@ static unsigned int key_hash(const char *key)
     return h;
 }
 
+/* The id a key is kept under in the store: one byte that spreads the keys
+ * over the whole store, then the key. mod_socache_shmcb chooses the part
+ * of its segment (the subcache) from an id's first byte alone, and the
+ * keys here begin with a base64url character, 64 values: with 128 or 256
+ * subcaches, half or three quarters of the segment were never used and the
+ * parts in use filled, and dropped sessions, that much earlier. */
+static const unsigned char *store_id(request_rec *r, const char *key,
+                                     apr_size_t *len)
+{
+    apr_size_t n = strlen(key);
+    unsigned char *id = apr_palloc(r->pool, n + 1);
+
+    id[0] = (unsigned char)(key_hash(key) & 0xff);
+    memcpy(id + 1, key, n);
+    *len = n + 1;
+    return id;
+}
+
 static atomic_uint *gen_of(zsso_global_t *g, const char *key)
 {
     return &g->cache_gens->n[key_hash(key) % ZSSO_GENS];
@@ -289,6 +331,8 @@ apr_status_t zsso_cache_put(request_rec *r, const char *key,
                             apr_time_t expiry, const unsigned char *val,
                             unsigned int len)
 {
+    apr_size_t idlen;
+    const unsigned char *id = store_id(r, key, &idlen);
     zsso_global_t *g = global_of(r);
     apr_status_t rv = lock(g);
 
@@ -296,7 +340,7 @@ apr_status_t zsso_cache_put(request_rec *r, const char *key,
         return rv;
     }
     rv = g->cache->store(g->cache_inst, r->server,
-                         (const unsigned char *)key, strlen(key), expiry,
+                         id, idlen, expiry,
                          (unsigned char *)val, len, r->pool);
     unlock(g);
     bump(g, key);
@@ -306,6 +350,8 @@ apr_status_t zsso_cache_put(request_rec *r, const char *key,
 apr_status_t zsso_cache_get(request_rec *r, const char *key,
                             unsigned char *buf, unsigned int *len)
 {
+    apr_size_t idlen;
+    const unsigned char *id = store_id(r, key, &idlen);
     zsso_global_t *g = global_of(r);
     apr_status_t rv = lock(g);
 
@@ -313,7 +359,7 @@ apr_status_t zsso_cache_get(request_rec *r, const char *key,
         return rv;
     }
     rv = g->cache->retrieve(g->cache_inst, r->server,
-                            (const unsigned char *)key, strlen(key), buf,
+                            id, idlen, buf,
                             len, r->pool);
     unlock(g);
     return rv;
@@ -324,6 +370,8 @@ static apr_status_t add_locked(request_rec *r, zsso_global_t *g,
                                const char *key, apr_time_t expiry,
                                const unsigned char *val, unsigned int len)
 {
+    apr_size_t idlen;
+    const unsigned char *id = store_id(r, key, &idlen);
     /* Room for any value: shmcb reports a value larger than the buffer as
      * not found. */
     unsigned int plen = ZSSO_CACHE_MAX_VALUE;
@@ -334,14 +382,14 @@ static apr_status_t add_locked(request_rec *r, zsso_global_t *g,
         return rv;
     }
     rv = g->cache->retrieve(g->cache_inst, r->server,
-                            (const unsigned char *)key, strlen(key), probe,
+                            id, idlen, probe,
                             &plen, r->pool);
     if (rv == APR_SUCCESS) {
         rv = APR_EEXIST;
     }
     else if (rv == APR_NOTFOUND) {
         rv = g->cache->store(g->cache_inst, r->server,
-                             (const unsigned char *)key, strlen(key),
+                             id, idlen,
                              expiry, (unsigned char *)val, len, r->pool);
     }
     unlock(g);
@@ -359,12 +407,14 @@ static apr_status_t add_locked(request_rec *r, zsso_global_t *g,
 static apr_status_t add_settled(request_rec *r, zsso_global_t *g,
                                 const char *key, apr_time_t expiry)
 {
+    apr_size_t idlen;
+    const unsigned char *id = store_id(r, key, &idlen);
     unsigned char mine[16], got[sizeof(mine)];
     unsigned int glen = sizeof(got);
     apr_status_t rv;
 
     if (g->cache->retrieve(g->cache_inst, r->server,
-                           (const unsigned char *)key, strlen(key), got,
+                           id, idlen, got,
                            &glen, r->pool) != APR_NOTFOUND) {
         return APR_EEXIST;
     }
@@ -372,7 +422,7 @@ static apr_status_t add_settled(request_rec *r, zsso_global_t *g,
         return APR_EGENERAL;
     }
     rv = g->cache->store(g->cache_inst, r->server,
-                         (const unsigned char *)key, strlen(key), expiry,
+                         id, idlen, expiry,
                          mine, sizeof(mine), r->pool);
     if (rv != APR_SUCCESS) {
         return rv;
@@ -380,7 +430,7 @@ static apr_status_t add_settled(request_rec *r, zsso_global_t *g,
     apr_sleep(ADD_SETTLE);
     glen = sizeof(got);
     rv = g->cache->retrieve(g->cache_inst, r->server,
-                            (const unsigned char *)key, strlen(key), got,
+                            id, idlen, got,
                             &glen, r->pool);
     return rv == APR_SUCCESS && glen == sizeof(mine)
            && memcmp(got, mine, sizeof(mine)) == 0 ? APR_SUCCESS
@@ -402,6 +452,8 @@ apr_status_t zsso_cache_add(request_rec *r, const char *key,
 
 apr_status_t zsso_cache_remove(request_rec *r, const char *key)
 {
+    apr_size_t idlen;
+    const unsigned char *id = store_id(r, key, &idlen);
     zsso_global_t *g = global_of(r);
     apr_status_t rv = lock(g);
 
@@ -409,7 +461,7 @@ apr_status_t zsso_cache_remove(request_rec *r, const char *key)
         return rv;
     }
     rv = g->cache->remove(g->cache_inst, r->server,
-                          (const unsigned char *)key, strlen(key), r->pool);
+                          id, idlen, r->pool);
     unlock(g);
     bump(g, key);
     return rv;

@@ -19,7 +19,7 @@ use ZssoTest qw(:all);
 
 my @bad = qw(nonce no-events wrong-aud expired no-sub-sid no-jti bad-sig);
 
-plan tests => 3 + 3 * @bad + 6 + 2, need_lwp;
+plan tests => 3 + 3 * @bad + 6 + 3 + 2, need_lwp;
 
 sub works {
     my ($path, $cookie) = @_;
@@ -91,6 +91,23 @@ $res = post_token('/fake/good/zsso/backchannel',
                   logout_token('client=good&sid=sid-good'));
 ok t_cmp($res->code, 200, 'a logout token with only sid: 200');
 ok t_cmp(works('/fake/good/env', $good), 0, '... ends that provider session');
+
+# ------------------------------------------------------------ many sessions
+# One user's sessions are indexed over several store entries (by their
+# reference): a logout for the sub finds every one of them.
+my @many;
+for (1 .. 8) {
+    my $u = ua();
+    browse($u, rp_url('/fake/good/env'));
+    push @many, cookie_value($u, 'zsso_session');
+}
+ok t_cmp(scalar(grep { works('/fake/good/env', $_) } @many), 8,
+         'eight sessions of one user');
+$res = post_token('/fake/good/zsso/backchannel',
+                  logout_token('client=good&sub=00u-good&jti=many-' . time));
+ok t_cmp($res->code, 200, 'a logout token for that sub: 200');
+ok t_cmp(scalar(grep { works('/fake/good/env', $_) } @many), 0,
+         '... ends all eight');
 
 # ------------------------------------------------------------ not a logout
 $res = ua()->get(rp_url('/fake/good/zsso/backchannel'));
