@@ -110,6 +110,11 @@ static void zsso_child_init(apr_pool_t *pchild, server_rec *s)
     if (g == NULL) {
         return;
     }
+    if (zsso_crypto_random_init(pchild) != ZSSO_OK) {
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, ZSSO_LOGNO(00009)
+                     "cannot make this process's random generator; "
+                     "OpenSSL's per-thread ones serve instead");
+    }
     zsso_cache_child_init(pchild, s, g);
     g->providers = zsso_provider_registry(pchild,
                                           zsso_config_srv(s)->provider_calls);

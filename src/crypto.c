@@ -15,6 +15,7 @@
  * cookie key sees between two restarts.
  */
 #include <limits.h>
+#include <pthread.h>
 #include <string.h>
 
 #include <apr_strings.h>
@@ -54,18 +55,105 @@ void zsso_crypto_global_init(void)
     OPENSSL_init_crypto(OPENSSL_INIT_NO_ATEXIT, NULL);
 }
 
+/* With OpenSSL 3, EVP_aes_256_gcm() and EVP_sha256() make every
+ * initialisation look the implementation up again in the provider's
+ * method store (OpenSSL's migration guide, "Fetching algorithms"): most of
+ * the time of a small seal, open or hash. Fetched once per process and
+ * kept; the legacy objects serve if a fetch fails. */
+static pthread_once_t fetched_once = PTHREAD_ONCE_INIT;
+static EVP_CIPHER *fetched_gcm;
+static EVP_MD *fetched_sha256;
+/* Each thread's SHA-256 context, kept between hashes: every signed-in
+ * request hashes its session id (the store key), and a context made and
+ * freed per hash cost more than the hash. Freed when the thread ends. */
+static pthread_key_t sha256_ctx_key;
+static int have_ctx_key;
+
+static void ctx_free(void *ctx)
+{
+    EVP_MD_CTX_free(ctx);
+}
+
+static void fetch_algorithms(void)
+{
+    fetched_gcm = EVP_CIPHER_fetch(NULL, "AES-256-GCM", NULL);
+    fetched_sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
+    have_ctx_key = pthread_key_create(&sha256_ctx_key, ctx_free) == 0;
+    ERR_clear_error();
+}
+
+static const EVP_CIPHER *aes_256_gcm(void)
+{
+    pthread_once(&fetched_once, fetch_algorithms);
+    return fetched_gcm ? fetched_gcm : EVP_aes_256_gcm();
+}
+
+static const EVP_MD *sha256(void)
+{
+    pthread_once(&fetched_once, fetch_algorithms);
+    return fetched_sha256 ? fetched_sha256 : EVP_sha256();
+}
+
+/* The process's own DRBG, when zsso_crypto_random_init made one. */
+static EVP_RAND_CTX *process_drbg;
+
+static apr_status_t drbg_end(void *ctx)
+{
+    (void)ctx;
+    EVP_RAND_CTX_free(process_drbg);
+    process_drbg = NULL;
+    return APR_SUCCESS;
+}
+
+/* RAND_bytes keeps one DRBG per thread, made and seeded at the thread's
+ * first call: about 0.1 ms, which each of httpd's worker threads paid once
+ * in a sign-in. One DRBG per process, locked, costs a lock per call
+ * instead. It is what OpenSSL's per-thread ones are (NIST SP 800-90A
+ * CTR_DRBG with AES-256, seeded from and reseeded by OpenSSL's primary
+ * DRBG), made in each child after the fork. */
+zsso_status_t zsso_crypto_random_init(apr_pool_t *p)
+{
+    OSSL_PARAM params[2];
+    EVP_RAND *rand = EVP_RAND_fetch(NULL, "CTR-DRBG", NULL);
+    EVP_RAND_CTX *ctx = NULL;
+
+    params[0] = OSSL_PARAM_construct_utf8_string(OSSL_DRBG_PARAM_CIPHER,
+                                                 "AES-256-CTR", 0);
+    params[1] = OSSL_PARAM_construct_end();
+    if (rand) {
+        ctx = EVP_RAND_CTX_new(rand, RAND_get0_primary(NULL));
+        EVP_RAND_free(rand);
+    }
+    if (ctx == NULL || EVP_RAND_enable_locking(ctx) != 1
+        || EVP_RAND_instantiate(ctx, 256, 0, NULL, 0, params) != 1) {
+        EVP_RAND_CTX_free(ctx);
+        ERR_clear_error();
+        return ZSSO_ECRYPTO;
+    }
+    drbg_end(NULL);
+    process_drbg = ctx;
+    apr_pool_cleanup_register(p, NULL, drbg_end, apr_pool_cleanup_null);
+    return ZSSO_OK;
+}
+
 zsso_status_t zsso_crypto_random(unsigned char *buf, apr_size_t len)
 {
-    int chunk;
+    /* A CTR_DRBG request is at most 2^16 bytes (SP 800-90A table 3). */
+    const apr_size_t max = 4096;
+    apr_size_t chunk;
+    int ok;
 
     while (len > 0) {
-        chunk = len > INT_MAX ? INT_MAX : (int)len;
-        if (RAND_bytes(buf, chunk) != 1) {
+        chunk = len > max ? max : len;
+        ok = process_drbg
+             ? EVP_RAND_generate(process_drbg, buf, chunk, 256, 0, NULL, 0)
+             : RAND_bytes(buf, (int)chunk);
+        if (ok != 1) {
             ERR_clear_error();
             return ZSSO_ECRYPTO;
         }
         buf += chunk;
-        len -= (apr_size_t)chunk;
+        len -= chunk;
     }
     return ZSSO_OK;
 }
@@ -108,10 +196,41 @@ zsso_status_t zsso_crypto_derive(const void *secret, apr_size_t len,
     return ZSSO_OK;
 }
 
+/* The calling thread's kept context, or a new one kept for next time;
+ * NULL when none can be had. *own: the caller must free it. */
+static EVP_MD_CTX *thread_ctx(int *own)
+{
+    EVP_MD_CTX *ctx;
+
+    *own = 0;
+    pthread_once(&fetched_once, fetch_algorithms);
+    if (have_ctx_key
+        && (ctx = pthread_getspecific(sha256_ctx_key)) != NULL) {
+        return ctx;
+    }
+    if ((ctx = EVP_MD_CTX_new()) == NULL) {
+        return NULL;
+    }
+    if (!have_ctx_key || pthread_setspecific(sha256_ctx_key, ctx) != 0) {
+        *own = 1;
+    }
+    return ctx;
+}
+
 void zsso_crypto_sha256(const void *data, apr_size_t len,
                         unsigned char out[32])
 {
-    if (EVP_Digest(data, len, out, NULL, EVP_sha256(), NULL) != 1) {
+    int own;
+    EVP_MD_CTX *ctx = thread_ctx(&own);
+    int ok = ctx != NULL
+             && EVP_DigestInit_ex2(ctx, sha256(), NULL) == 1
+             && EVP_DigestUpdate(ctx, data, len) == 1
+             && EVP_DigestFinal_ex(ctx, out, NULL) == 1;
+
+    if (own) {
+        EVP_MD_CTX_free(ctx);
+    }
+    if (!ok) {
         /* Only when the library is broken; a zero digest matches nothing
          * a peer computed and the caller's check fails. */
         memset(out, 0, 32);
@@ -214,7 +333,7 @@ static int gcm_encrypt(const zsso_key_t *key, const char *aad,
     int n = 0, fin = 0, ok;
 
     ok = ctx != NULL
-         && EVP_EncryptInit_ex2(ctx, EVP_aes_256_gcm(), key->bytes, out,
+         && EVP_EncryptInit_ex2(ctx, aes_256_gcm(), key->bytes, out,
                                 NULL) == 1
          && gcm_aad(ctx, aad)
          && (len == 0 || EVP_EncryptUpdate(ctx, ct, &n, pt, len) == 1)
@@ -239,7 +358,7 @@ static int gcm_decrypt(const zsso_key_t *key, const char *aad,
     void *tag = (void *)(in + len - TAG_LEN);
 
     ok = ctx != NULL
-         && EVP_DecryptInit_ex2(ctx, EVP_aes_256_gcm(), key->bytes, in,
+         && EVP_DecryptInit_ex2(ctx, aes_256_gcm(), key->bytes, in,
                                 NULL) == 1
          && gcm_aad(ctx, aad)
          && (ct_len == 0

@@ -22,7 +22,13 @@ typedef struct {
  * when it exited. */
 void zsso_crypto_global_init(void);
 
-/* Cryptographically strong random bytes (RAND_bytes). */
+/* Once per child process, before its threads ask for random bytes: one
+ * DRBG for the process (see crypto.c), freed with p. Until then, and if
+ * it fails, RAND_bytes serves. */
+zsso_status_t zsso_crypto_random_init(apr_pool_t *p);
+
+/* Cryptographically strong random bytes: the process's DRBG, else
+ * RAND_bytes. */
 zsso_status_t zsso_crypto_random(unsigned char *buf, apr_size_t len);
 
 /* HKDF-SHA256 (RFC 5869) of secret with the label as info and no salt:

@@ -1,11 +1,18 @@
 /*
  * http.c - outbound HTTPS with libcurl.
  *
- * One easy handle per exchange, all of a process's handles sharing one
- * curl share object: connections stay open to the provider between
- * sign-ins, and TLS sessions and DNS answers are reused. (A new handle
- * with a new connection costs about 3 ms of CPU, mostly the TLS handshake
- * and the CA store it loads.)
+ * All of a process's exchanges share one curl share object: connections
+ * stay open to the provider between sign-ins, and TLS sessions and DNS
+ * answers are reused. (A new handle with a new connection costs about 3 ms
+ * of CPU, mostly the TLS handshake and the CA store it loads.)
+ *
+ * Easy handles are kept too, idle ones on a per-process stack, and reset
+ * (curl_easy_reset) between exchanges: a new handle costs a new internal
+ * multi handle (a socketpair, closed again at cleanup) and loses the CA
+ * store that curl caches in it for the next new connection. About 0.3 ms
+ * of a sign-in's callback went there (bench/run.sh, docs/performance.md).
+ * A reset handle keeps nothing of the last exchange but its connections,
+ * which the share owns anyway.
  */
 #include <apr_strings.h>
 #include <apr_thread_mutex.h>
@@ -26,9 +33,17 @@ void zsso_http_global_init(void)
     curl_global_init(CURL_GLOBAL_DEFAULT);
 }
 
+/* Idle handles kept per process: more than the calls that usually run
+ * at once, and few enough that an idle handle's memory (tens of kB, its
+ * CA store) stays small. */
+#define IDLE_MAX 8
+
 struct zsso_http_share {
     CURLSH *sh;
     apr_thread_mutex_t *mu[CURL_LOCK_DATA_LAST];
+    apr_thread_mutex_t *idle_mu;
+    CURL *idle[IDLE_MAX];
+    int n_idle;
 };
 
 /* libcurl asks for exclusive access per kind of shared data. */
@@ -54,12 +69,53 @@ static void share_unlock(CURL *c, curl_lock_data data, void *ctx)
     }
 }
 
+/* The handles first: a share still in use by one cannot be cleaned. */
 static apr_status_t share_end(void *ctx)
 {
     zsso_http_share_t *s = ctx;
 
+    while (s->n_idle > 0) {
+        curl_easy_cleanup(s->idle[--s->n_idle]);
+    }
     curl_share_cleanup(s->sh);
     return APR_SUCCESS;
+}
+
+/* An idle handle of this process, or a new one. */
+static CURL *handle_get(zsso_http_share_t *s)
+{
+    CURL *c = NULL;
+
+    if (s == NULL) {
+        return curl_easy_init();
+    }
+    apr_thread_mutex_lock(s->idle_mu);
+    if (s->n_idle > 0) {
+        c = s->idle[--s->n_idle];
+    }
+    apr_thread_mutex_unlock(s->idle_mu);
+    return c ? c : curl_easy_init();
+}
+
+/* Back on the stack with every option at its default (the URL, the
+ * credentials and the pointers into this request's memory are gone), or
+ * cleaned up when the stack is full. */
+static void handle_put(zsso_http_share_t *s, CURL *c)
+{
+    if (s == NULL) {
+        curl_easy_cleanup(c);
+        return;
+    }
+    curl_easy_reset(c);
+    apr_thread_mutex_lock(s->idle_mu);
+    if (s->n_idle < IDLE_MAX) {
+        s->idle[s->n_idle++] = c;
+        c = NULL;
+    }
+    apr_thread_mutex_unlock(s->idle_mu);
+    if (c) {
+        curl_easy_cleanup(c);
+    }
 }
 
 zsso_http_share_t *zsso_http_share_make(apr_pool_t *p)
@@ -76,6 +132,7 @@ zsso_http_share_t *zsso_http_share_make(apr_pool_t *p)
     for (int i = 0; i < CURL_LOCK_DATA_LAST; i++) {
         apr_thread_mutex_create(&s->mu[i], APR_THREAD_MUTEX_DEFAULT, p);
     }
+    apr_thread_mutex_create(&s->idle_mu, APR_THREAD_MUTEX_DEFAULT, p);
     curl_share_setopt(s->sh, CURLSHOPT_LOCKFUNC, share_lock);
     curl_share_setopt(s->sh, CURLSHOPT_UNLOCKFUNC, share_unlock);
     curl_share_setopt(s->sh, CURLSHOPT_USERDATA, s);
@@ -187,7 +244,7 @@ zsso_status_t zsso_http_do(apr_pool_t *p, const zsso_http_req_t *req,
     char ebuf[CURL_ERROR_SIZE] = "";
     const char *ct = NULL;
     CURLcode rc;
-    CURL *c = curl_easy_init();
+    CURL *c = handle_get(req->share);
 
     if (c == NULL) {
         return zsso_err_set(err, ZSSO_ECRYPTO, "cannot create a curl "
@@ -205,8 +262,8 @@ zsso_status_t zsso_http_do(apr_pool_t *p, const zsso_http_req_t *req,
         resp->body = sink.buf ? sink.buf : apr_pstrdup(p, "");
         resp->len = sink.len;
     }
+    handle_put(req->share, c);
     curl_slist_free_all(h);
-    curl_easy_cleanup(c);
     if (sink.too_big) {
         return zsso_err_set(err, ZSSO_ELIMIT, "%s: answer over %d bytes",
                             without_query(p, req->url), ZSSO_HTTP_MAX_BODY);

@@ -237,7 +237,7 @@ zsso_identity_t *zsso_identity_inherit(request_rec *r,
      * another organisation's location must not carry it there. */
     if (up == NULL || strcmp(up->issuer, dc->issuer) != 0
         || strcmp(up->client_id, dc->client_id) != 0
-        || strcmp(up->base, zsso_req_where(r, dc)) != 0) {
+        || !zsso_req_where_is(r, dc, up->base)) {
         return NULL;
     }
     id = apr_pmemdup(r->pool, up, sizeof(*id));

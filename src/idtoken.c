@@ -100,25 +100,10 @@ static zsso_status_t check_aud(const zsso_json_t *claims,
                                const zsso_idtoken_expect_t *want,
                                zsso_err_t *err)
 {
-    apr_array_header_t *aud;
-    apr_pool_t *p;
-    zsso_status_t st;
-    int i, found = 0;
+    int count, found;
+    zsso_status_t st = zsso_json_strings_find(claims, "aud", want->client_id,
+                                              &count, &found);
 
-    /* The array of pointers is scratch and the API passes no pool: an
-     * unmanaged pool with its own allocator shares no lock with any other
-     * thread, and goes before this function returns. */
-    if (apr_pool_create_unmanaged_ex(&p, NULL, NULL) != APR_SUCCESS) {
-        return zsso_err_set(err, ZSSO_ECRYPTO, "no memory to check aud");
-    }
-    st = zsso_json_get_strings(p, claims, "aud", &aud);
-    for (i = 0; st == ZSSO_OK && i < aud->nelts; i++) {
-        found |= want->client_id != NULL
-                 && strcmp(APR_ARRAY_IDX(aud, i, const char *),
-                           want->client_id) == 0;
-    }
-    i = (st == ZSSO_OK) ? aud->nelts : 0;
-    apr_pool_destroy(p);
     if (st == ZSSO_ENOENT) {
         return zsso_err_set(err, ZSSO_ECLAIM, "aud missing");
     }
@@ -130,7 +115,7 @@ static zsso_status_t check_aud(const zsso_json_t *claims,
         return zsso_err_set(err, ZSSO_ECLAIM,
                             "aud does not contain the client ID");
     }
-    return check_azp(claims, want, i, err);
+    return check_azp(claims, want, count, err);
 }
 
 /* Steps 4 and 5: with several audiences an azp must say which party the

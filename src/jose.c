@@ -59,11 +59,18 @@ static const alg_t allowed_algs[] = {
     { "ES256", FAMILY_EC, 0 }      /* ECDSA P-256, section 3.4 */
 };
 
+#define ALG_COUNT (sizeof(allowed_algs) / sizeof(allowed_algs[0]))
+
 typedef struct {
     const char *kid;       /* NULL when the JWK has none */
     const char *alg;       /* the JWK's "alg", NULL when it has none */
     key_family_t family;
     EVP_PKEY *pkey;
+    /* Per allowed algorithm of the key's family: a verification context
+     * set up once with this key (digest, padding), copied for each token.
+     * Setting one up costs more than the RSA verification itself with
+     * OpenSSL 3 (algorithm fetches by name); NULL: set up per token. */
+    EVP_MD_CTX *ready[ALG_COUNT];
 } jwk_t;
 
 struct zsso_jwks {
@@ -96,7 +103,8 @@ static zsso_status_t find_key(const zsso_jws_t *jws, const zsso_jwks_t *keys,
 static zsso_status_t key_fits(const alg_t *alg, const jwk_t *key,
                               zsso_err_t *err);
 static int signature_ok(const zsso_jws_t *jws, const alg_t *alg,
-                        EVP_PKEY *pkey);
+                        const jwk_t *key);
+static void jwk_prepare(jwk_t *key);
 static int ecdsa_raw_to_der(const unsigned char *raw, apr_size_t len,
                             unsigned char **der, int *der_len);
 static int set_rsa_padding(EVP_PKEY_CTX *pctx, const alg_t *alg);
@@ -128,6 +136,9 @@ static apr_status_t jwks_cleanup(void *data)
     int i;
 
     for (i = 0; i < keys->count; i++) {
+        for (size_t a = 0; a < ALG_COUNT; a++) {
+            EVP_MD_CTX_free(keys->keys[i].ready[a]);
+        }
         EVP_PKEY_free(keys->keys[i].pkey);
     }
     keys->count = 0;
@@ -207,7 +218,35 @@ static int jwk_parse(apr_pool_t *p, apr_pool_t *tmp, const zsso_json_t *jwk,
     else {
         out->pkey = NULL;
     }
+    if (out->pkey != NULL) {
+        jwk_prepare(out);
+    }
     return out->pkey != NULL;
+}
+
+/* The verification contexts of a key, one per allowed algorithm of its
+ * family; one that cannot be set up stays NULL (set up per token). */
+static void jwk_prepare(jwk_t *key)
+{
+    for (size_t a = 0; a < ALG_COUNT; a++) {
+        EVP_PKEY_CTX *pctx = NULL;
+        EVP_MD_CTX *md;
+
+        key->ready[a] = NULL;
+        if (allowed_algs[a].family != key->family
+            || (md = EVP_MD_CTX_new()) == NULL) {
+            continue;
+        }
+        if (EVP_DigestVerifyInit_ex(md, &pctx, "SHA256", NULL, NULL,
+                                    key->pkey, NULL) == 1
+            && set_rsa_padding(pctx, &allowed_algs[a])) {
+            key->ready[a] = md;
+        }
+        else {
+            EVP_MD_CTX_free(md);
+        }
+    }
+    ERR_clear_error();
 }
 
 /* RFC 7517 sections 4.2 and 4.3: a key for encryption, or whose key_ops
@@ -481,7 +520,7 @@ zsso_status_t zsso_jws_verify(const zsso_jws_t *jws, const zsso_jwks_t *keys,
     if (st != ZSSO_OK) {
         return st;
     }
-    if (!signature_ok(jws, alg, key->pkey)) {
+    if (!signature_ok(jws, alg, key)) {
         return zsso_err_set(err, ZSSO_ESIG, "signature does not verify");
     }
     return ZSSO_OK;
@@ -539,7 +578,7 @@ static zsso_status_t key_fits(const alg_t *alg, const jwk_t *key,
 
 /* Check the signature of jws with pkey, which fits alg. */
 static int signature_ok(const zsso_jws_t *jws, const alg_t *alg,
-                        EVP_PKEY *pkey)
+                        const jwk_t *key)
 {
     const unsigned char *sig = jws->sig;
     size_t sig_len = jws->sig_len;
@@ -547,6 +586,7 @@ static int signature_ok(const zsso_jws_t *jws, const alg_t *alg,
     int der_len = 0, ok = 1;
     EVP_MD_CTX *md = NULL;
     EVP_PKEY_CTX *pctx = NULL;
+    const EVP_MD_CTX *ready = key->ready[alg - allowed_algs];
 
     if (alg->family == FAMILY_EC) {
         ok = ecdsa_raw_to_der(jws->sig, jws->sig_len, &der, &der_len);
@@ -554,10 +594,14 @@ static int signature_ok(const zsso_jws_t *jws, const alg_t *alg,
         sig_len = (size_t)der_len;
     }
     md = ok ? EVP_MD_CTX_new() : NULL;
+    /* A copy of the key's prepared context, never the context itself:
+     * other threads copy it at the same time. */
     ok = md != NULL
-         && EVP_DigestVerifyInit_ex(md, &pctx, "SHA256", NULL, NULL, pkey,
-                                    NULL) == 1
-         && set_rsa_padding(pctx, alg)
+         && (ready != NULL
+             ? EVP_MD_CTX_copy_ex(md, ready) == 1
+             : EVP_DigestVerifyInit_ex(md, &pctx, "SHA256", NULL, NULL,
+                                       key->pkey, NULL) == 1
+               && set_rsa_padding(pctx, alg))
          && EVP_DigestVerify(md, sig, sig_len,
                              (const unsigned char *)jws->signing_input,
                              jws->signing_len) == 1;

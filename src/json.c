@@ -251,6 +251,38 @@ zsso_status_t zsso_json_get_int(const zsso_json_t *o, const char *name,
     return ZSSO_OK;
 }
 
+zsso_status_t zsso_json_strings_find(const zsso_json_t *o, const char *name,
+                                     const char *want, int *count,
+                                     int *found)
+{
+    json_t *v, *e;
+    size_t i;
+    zsso_status_t st = member(o, name, &v);
+
+    *count = 0;
+    *found = 0;
+    if (st != ZSSO_OK) {
+        return st;
+    }
+    if (json_is_string(v)) {
+        *count = 1;
+        *found = want != NULL && strcmp(json_string_value(v), want) == 0;
+        return ZSSO_OK;
+    }
+    if (!json_is_array(v)) {
+        return ZSSO_EINVAL;
+    }
+    json_array_foreach(v, i, e) {
+        if (!json_is_string(e)) {
+            *found = 0;
+            return ZSSO_EINVAL;
+        }
+        *found |= want != NULL && strcmp(json_string_value(e), want) == 0;
+    }
+    *count = (int)json_array_size(v);
+    return ZSSO_OK;
+}
+
 zsso_status_t zsso_json_get_strings(apr_pool_t *p, const zsso_json_t *o,
                                     const char *name,
                                     apr_array_header_t **out)

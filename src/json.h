@@ -32,6 +32,13 @@ zsso_status_t zsso_json_get_bool(const zsso_json_t *o, const char *name,
  * within [-2^53, 2^53] (RFC 7519 NumericDate allows non-integers). */
 zsso_status_t zsso_json_get_int(const zsso_json_t *o, const char *name,
                                 apr_int64_t *out);
+/* A member that is a string or an array of strings: how many strings it
+ * holds and whether want is one of them, without taking memory.
+ * ZSSO_ENOENT when absent, ZSSO_EINVAL when of another type. */
+zsso_status_t zsso_json_strings_find(const zsso_json_t *o, const char *name,
+                                     const char *want, int *count,
+                                     int *found);
+
 /* A string or an array of strings (aud, groups); the array is of
  * const char *. An empty array is returned as an empty array. Any non-string
  * element is ZSSO_EINVAL. */

@@ -67,6 +67,38 @@ const char *zsso_req_where(request_rec *r, const void *dcv)
     return zsso_req_url(r, dc->base ? dc->base : "");
 }
 
+/* zsso_req_where(r, dc) == where, without building the string: every
+ * signed-in request asks. */
+int zsso_req_where_is(request_rec *r, const void *dcv, const char *where)
+{
+    const zsso_dir_conf_t *dc = dcv;
+    const server_rec *s = r->server;
+    const char *scheme = s->server_scheme ? s->server_scheme
+                                          : ap_http_scheme(r);
+    apr_port_t port = s->port ? s->port : ap_get_server_port(r);
+    const char *parts[3] = { scheme, "://", s->server_hostname };
+    char digits[8];
+
+    for (int i = 0; i < 3; i++) {
+        apr_size_t n = strlen(parts[i]);
+
+        if (strncmp(where, parts[i], n) != 0) {
+            return 0;
+        }
+        where += n;
+    }
+    if (port != apr_uri_port_of_scheme(scheme)) {
+        apr_size_t n = (apr_size_t)apr_snprintf(digits, sizeof(digits),
+                                                ":%u", (unsigned)port);
+
+        if (strncmp(where, digits, n) != 0) {
+            return 0;
+        }
+        where += n;
+    }
+    return strcmp(where, dc->base ? dc->base : "") == 0;
+}
+
 void zsso_req_set_cookie(request_rec *r, const char *name, const char *value,
                          const char *path, long max_age)
 {

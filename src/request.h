@@ -31,6 +31,8 @@ const char *zsso_req_url(request_rec *r, const char *path);
  * bound to it, so another virtual host never accepts it. dc is a
  * const zsso_dir_conf_t *. */
 const char *zsso_req_where(request_rec *r, const void *dc);
+/* zsso_req_where(r, dc) is where, compared in place. */
+int zsso_req_where_is(request_rec *r, const void *dc, const char *where);
 
 /* Add a Set-Cookie (to err_headers_out, so that redirects and error pages
  * carry it). max_age < 0 makes a browser-session cookie; 0 removes it.

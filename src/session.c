@@ -331,7 +331,7 @@ static zsso_status_t load_one(request_rec *r, const zsso_dir_conf_t *dc,
     /* Bound to where it was made: another organisation's location or
      * another client never accepts it. */
     if (strcmp(s->issuer, dc->issuer) || strcmp(s->client_id, dc->client_id)
-        || strcmp(s->base, zsso_req_where(r, dc))) {
+        || !zsso_req_where_is(r, dc, s->base)) {
         return zsso_err_set(err, ZSSO_ECLAIM, "session was made for "
                             "another location or organisation");
     }
