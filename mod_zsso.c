@@ -139,6 +139,10 @@ static void zsso_register_hooks(apr_pool_t *p)
     ap_hook_child_init(zsso_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_read_request(zsso_post_read_request, NULL, NULL,
                               APR_HOOK_REALLY_FIRST);
+    ap_hook_translate_name(zsso_authn_translate, NULL, NULL,
+                           APR_HOOK_FIRST);
+    ap_hook_map_to_storage(zsso_authn_map_to_storage, NULL, NULL,
+                           APR_HOOK_FIRST);
     ap_hook_check_authn(zsso_authn_check, NULL, NULL, APR_HOOK_MIDDLE,
                         AP_AUTH_INTERNAL_PER_CONF);
     ap_hook_note_auth_failure(zsso_authn_note_failure, NULL, NULL,

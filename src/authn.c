@@ -254,30 +254,38 @@ typedef enum {
     EP_NONE, EP_CALLBACK, EP_LOGIN, EP_LOGOUT, EP_LOGGED_OUT, EP_BACKCHANNEL
 } endpoint_t;
 
+/* Compared in place, no string built: every request at a protected
+ * location asks (twice: translate_name and authn). */
 static endpoint_t endpoint_of(request_rec *r, const zsso_dir_conf_t *dc)
 {
-    const char *prefix;
-    apr_size_t n;
+    static const struct {
+        const char *name;
+        endpoint_t ep;
+    } names[] = {
+        { "login", EP_LOGIN }, { "logout", EP_LOGOUT },
+        { "logged-out", EP_LOGGED_OUT }, { "backchannel", EP_BACKCHANNEL }
+    };
+    const char *base = dc->base ? dc->base : "", *rest;
+    apr_size_t nb = strlen(base), ne = strlen(ZSSO_ENDPOINTS);
 
-    if (strcmp(r->uri, zsso_config_callback_path(r->pool, dc)) == 0) {
+    /* ZSSORedirectURI names the callback's path; else it is <base>/zsso/
+     * callback (zsso_config_callback_path). */
+    if (dc->redirect_uri
+        && strcmp(r->uri, zsso_config_callback_path(r->pool, dc)) == 0) {
         return EP_CALLBACK;
     }
-    prefix = zsso_config_endpoint(r->pool, dc, "");
-    n = strlen(prefix);
-    if (strncmp(r->uri, prefix, n) != 0) {
+    if (strncmp(r->uri, base, nb) != 0
+        || strncmp(r->uri + nb, ZSSO_ENDPOINTS, ne) != 0) {
         return EP_NONE;
     }
-    if (strcmp(r->uri + n, "login") == 0) {
-        return EP_LOGIN;
+    rest = r->uri + nb + ne;
+    if (dc->redirect_uri == NULL && strcmp(rest, "callback") == 0) {
+        return EP_CALLBACK;
     }
-    if (strcmp(r->uri + n, "logout") == 0) {
-        return EP_LOGOUT;
-    }
-    if (strcmp(r->uri + n, "logged-out") == 0) {
-        return EP_LOGGED_OUT;
-    }
-    if (strcmp(r->uri + n, "backchannel") == 0) {
-        return EP_BACKCHANNEL;
+    for (apr_size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        if (strcmp(rest, names[i].name) == 0) {
+            return names[i].ep;
+        }
     }
     return EP_NONE;
 }
@@ -349,6 +357,33 @@ static int from_session(request_rec *r, const zsso_dir_conf_t *dc)
     ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, ZSSO_LOGNO(00106)
                   "no session: %s", err.text);
     return DECLINED;
+}
+
+/* Noted at translate_name, while the <Location> configuration applies;
+ * map_to_storage then skips httpd's directory and file walk for it. */
+int zsso_authn_translate(request_rec *r)
+{
+    const char *type = ap_auth_type(r);
+    const zsso_dir_conf_t *dc;
+
+    if (type == NULL || strcasecmp(type, ZSSO_AUTH_TYPE) != 0) {
+        return DECLINED;
+    }
+    dc = zsso_config_dir(r);
+    if (dc->issuer && dc->client_id && dc->client_secret && dc->base
+        && endpoint_of(r, dc) != EP_NONE) {
+        zsso_req(r)->endpoint = 1;
+    }
+    return DECLINED;
+}
+
+/* The module's own URLs name no file: no stat of each path segment, no
+ * <Directory> or .htaccess lookup (mod_proxy does the same for what it
+ * proxies). <Location> sections still apply: httpd walks them again after
+ * this hook. */
+int zsso_authn_map_to_storage(request_rec *r)
+{
+    return zsso_req(r)->endpoint ? OK : DECLINED;
 }
 
 int zsso_authn_check(request_rec *r)

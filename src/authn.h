@@ -11,6 +11,11 @@
  * own endpoints are served from here. */
 int zsso_authn_check(request_rec *r);
 
+/* translate_name and map_to_storage: the module's own endpoints (callback,
+ * login, logout, logged-out, backchannel) skip the directory walk. */
+int zsso_authn_translate(request_rec *r);
+int zsso_authn_map_to_storage(request_rec *r);
+
 /* note_auth_failure hook: the 401 of an API caller, and the page of a
  * signed-in user whom authorization refused. */
 int zsso_authn_note_failure(request_rec *r, const char *auth_type);

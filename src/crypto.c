@@ -63,9 +63,14 @@ void zsso_crypto_global_init(void)
 static pthread_once_t fetched_once = PTHREAD_ONCE_INIT;
 static EVP_CIPHER *fetched_gcm;
 static EVP_MD *fetched_sha256;
-/* Each thread's SHA-256 context, kept between hashes: every signed-in
- * request hashes its session id (the store key), and a context made and
- * freed per hash cost more than the hash. Freed when the thread ends. */
+/* SHA-256 starts from a copy of one context set up once: with OpenSSL 3.0
+ * every EVP_DigestInit looks for an ENGINE for the digest under
+ * OpenSSL's global engine lock, taken for writing, and every signed-in
+ * request hashes twice (its store key, its logout token). Under wrk the
+ * threads queued on that lock: twice as many futex calls as for an
+ * unprotected file. A copy does not look (EVP_MD_CTX_copy_ex). Each
+ * thread keeps its working context (pthread key, freed at thread exit). */
+static EVP_MD_CTX *sha256_start;
 static pthread_key_t sha256_ctx_key;
 static int have_ctx_key;
 
@@ -78,6 +83,14 @@ static void fetch_algorithms(void)
 {
     fetched_gcm = EVP_CIPHER_fetch(NULL, "AES-256-GCM", NULL);
     fetched_sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
+    sha256_start = EVP_MD_CTX_new();
+    if (sha256_start
+        && EVP_DigestInit_ex2(sha256_start, fetched_sha256
+                                            ? fetched_sha256 : EVP_sha256(),
+                              NULL) != 1) {
+        EVP_MD_CTX_free(sha256_start);
+        sha256_start = NULL;
+    }
     have_ctx_key = pthread_key_create(&sha256_ctx_key, ctx_free) == 0;
     ERR_clear_error();
 }
@@ -223,7 +236,9 @@ void zsso_crypto_sha256(const void *data, apr_size_t len,
     int own;
     EVP_MD_CTX *ctx = thread_ctx(&own);
     int ok = ctx != NULL
-             && EVP_DigestInit_ex2(ctx, sha256(), NULL) == 1
+             && (sha256_start
+                 ? EVP_MD_CTX_copy_ex(ctx, sha256_start)
+                 : EVP_DigestInit_ex2(ctx, sha256(), NULL)) == 1
              && EVP_DigestUpdate(ctx, data, len) == 1
              && EVP_DigestFinal_ex(ctx, out, NULL) == 1;
 

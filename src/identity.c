@@ -66,7 +66,7 @@ zsso_identity_t *zsso_identity_make(request_rec *r,
     }
     id->logout_url = apr_pstrcat(r->pool,
                                  zsso_config_endpoint(r->pool, dc, "logout"),
-                                 "?token=", zsso_logout_token(r->pool, s->id),
+                                 "?token=", s->logout_token,
                                  NULL);
     id->role = zsso_identity_role(r, dc, s->user, s->groups);
     return id;

@@ -118,7 +118,7 @@ static int token_ok(request_rec *r, const zsso_session_t *s)
 
     return r->method_number == M_GET
            && zsso_query_get(r->pool, r->args, "token", &t) == ZSSO_OK
-           && zsso_crypto_str_equal(t, zsso_logout_token(r->pool, s->id));
+           && zsso_crypto_str_equal(t, s->logout_token);
 }
 
 int zsso_logout_handle(request_rec *r, const zsso_dir_conf_t *dc)

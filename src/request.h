@@ -12,6 +12,7 @@ struct zsso_identity;
 typedef struct {
     apr_table_t *cookies;                  /* NULL until first asked */
     const struct zsso_identity *identity;  /* NULL until signed in */
+    int endpoint;          /* one of the module's own URLs (translate) */
 } zsso_req_t;
 
 zsso_req_t *zsso_req(request_rec *r);

@@ -2,8 +2,8 @@
  * session.c - session records.
  *
  * store key   base64url(SHA-256(id)) + ":s": the store never holds a value
- *             that works as a cookie, and the hash leads so that shmcb
- *             spreads keys over its sub-caches (it picks by the first byte)
+ *             that works as a cookie (src/cache.c puts one spreading byte
+ *             before every key it stores)
  * store value seal_raw(session key, aad = store key, record), where the
  *             record is compact (below), read on every request: no JSON
  * ID token    its own entry, base64url(SHA-256(id)) + ":t", sealed the same
@@ -15,9 +15,10 @@
  * cookie      zsso_session=<id>; Path=<base>; HttpOnly; SameSite=Lax
  *
  * The record:
- *   version (1 byte, RECORD_V2) | created | expires | last activity |
+ *   version (1 byte, RECORD_V3) | created | expires | last activity |
  *   access token issued | access token expires (8 bytes each, big endian,
- *   seconds; the last two 0 without tokens) | issuer, client, base, sub, user, email, name (each
+ *   seconds; the last two 0 without tokens) | issuer, client, base, sub, user, email, name,
+ *   logout token (each
  *   NUL-terminated) | the groups, each NUL-terminated, to the end
  * Claims come from JSON that cannot carry a NUL (src/json.c), so a NUL
  * always ends a field. The record is authenticated by the seal; decode
@@ -34,6 +35,7 @@
 #include <apr_strings.h>
 
 #include "cache.h"
+#include "logout.h"
 #include "crypto.h"
 #include "request.h"
 #include "session.h"
@@ -45,11 +47,12 @@
 #define TOKEN_SUFFIX ":t"        /* the ID token's entry */
 #define TOKENS_SUFFIX ":a"       /* access and refresh tokens */
 #define MAX_TRIED  4             /* session cookies looked up per request */
-#define RECORD_V2  2             /* V1 had no last-activity time */
+#define RECORD_V3  3             /* V1 had no last-activity time, V2 no
+                                  * logout token */
 #define HEAD_LEN   41            /* version, created, expires, last,
                                   * access issued, access expires */
 #define TOUCH_GAP  60            /* seconds between idle-deadline writes */
-#define N_FIELDS   7
+#define N_FIELDS   8
 
 static const zsso_key_t *session_key(const request_rec *r)
 {
@@ -124,6 +127,7 @@ static void fields_of(const zsso_session_t *s, const char *f[N_FIELDS])
     f[4] = or_empty(s->user);
     f[5] = or_empty(s->email);
     f[6] = or_empty(s->name);
+    f[7] = or_empty(s->logout_token);
 }
 
 static unsigned char *encode(apr_pool_t *p, const zsso_session_t *s,
@@ -142,7 +146,7 @@ static unsigned char *encode(apr_pool_t *p, const zsso_session_t *s,
         n += strlen(APR_ARRAY_IDX(s->groups, i, const char *)) + 1;
     }
     o = buf = apr_palloc(p, n);
-    *o++ = RECORD_V2;
+    *o++ = RECORD_V3;
     put64(o, s->created);
     put64(o + 8, s->expires);
     put64(o + 16, s->last);
@@ -191,7 +195,7 @@ static zsso_session_t *decode(apr_pool_t *p, const unsigned char *buf,
     const char *f[N_FIELDS];
     const char *g;
 
-    if (n < HEAD_LEN || buf[0] != RECORD_V2) {
+    if (n < HEAD_LEN || buf[0] != RECORD_V3) {
         zsso_err_set(err, ZSSO_EINVAL, "session record of another version");
         return NULL;
     }
@@ -213,6 +217,7 @@ static zsso_session_t *decode(apr_pool_t *p, const unsigned char *buf,
     s->user = f[4];
     s->email = f[5];
     s->name = f[6];
+    s->logout_token = f[7];
     s->groups = apr_array_make(p, 4, sizeof(const char *));
     while (at < end) {
         if ((g = next_field(&at, end)) == NULL) {
@@ -417,6 +422,7 @@ zsso_status_t zsso_session_create(request_rec *r, const zsso_dir_conf_t *dc,
         return zsso_err_set(err, ZSSO_ECRYPTO, "no random bytes");
     }
     s->id = zsso_b64url_encode(r->pool, raw, sizeof(raw));
+    s->logout_token = zsso_logout_token(r->pool, s->id);
     s->last = s->created;
     rec = encode(r->pool, s, &len);
     if (store_sealed(r, store_key(r->pool, s->id, TOKEN_SUFFIX), tok,

@@ -20,6 +20,8 @@ typedef struct {
     const char *user;
     const char *email;         /* may be "" */
     const char *name;          /* may be "" */
+    const char *logout_token;  /* zsso_logout_token(id), kept in the
+                                * record so no request recomputes it */
     apr_array_header_t *groups;  /* of const char * */
     const char *id_token;      /* for logout's id_token_hint: set at
                                 * sign-in and by zsso_session_end, NULL
