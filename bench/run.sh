@@ -25,7 +25,7 @@
 # 18643), ZSSO_BENCH_DIR (run directory, ${TMPDIR:-/tmp}/zsso-bench-<user>),
 # ZSSO_BENCH_PNG (where the chart goes, <run dir>/performance.png),
 # ZSSO_BENCH_SECONDS (seconds per measurement, 10; quick: 2),
-# ZSSO_BENCH_ROUNDS (rounds of the three targets, 3; quick: 1),
+# ZSSO_BENCH_ROUNDS (rounds of the three targets, 5; quick: 1),
 # ZSSO_BENCH_REQUESTS (1000000) and ZSSO_BENCH_SESSIONS (2000) for the
 # memory readings.
 set -euo pipefail
@@ -55,7 +55,7 @@ if [ "$MODE" = quick ]; then
     ROUNDS=${ZSSO_BENCH_ROUNDS:-1}
 else
     SECONDS_EACH=${ZSSO_BENCH_SECONDS:-10}
-    ROUNDS=${ZSSO_BENCH_ROUNDS:-3}
+    ROUNDS=${ZSSO_BENCH_ROUNDS:-5}
 fi
 SIGNINS=20                  # full sign-ins timed (median reported)
 # Protected requests between two memory readings, and real sign-ins for the
@@ -70,7 +70,7 @@ SESSION_WORKERS=4
 # ------------------------------------------------------------ packages
 section "packages"
 if [ "$(id -u)" -eq 0 ]; then
-    install_packages wrk gnuplot-nox libapache2-mod-auth-openidc
+    install_packages wrk gnuplot-nox libapache2-mod-auth-openidc tcpdump
 else
     install_packages wrk
 fi
@@ -177,9 +177,10 @@ MaxConnectionsPerChild 0
 KeepAlive On
 MaxKeepAliveRequests 0
 
-# Every answer is logged: status, user, microseconds, path. bench/run.sh
-# checks from it that each protected answer was a 200 for the user.
-LogFormat "%>s %u %D %U" bench
+# Every answer is logged: status, user, microseconds, path, start (epoch
+# microseconds). bench/run.sh checks from it that each protected answer
+# was a 200 for the user, and times the sign-in callbacks.
+LogFormat "%>s %u %D %U %{begin:usec}t" bench
 CustomLog "$DIR/logs/bench_log" bench
 
 DocumentRoot "$DIR/htdocs"
@@ -398,32 +399,66 @@ done
 
 # ------------------------------------------------------------ sign-in time
 # The module's own callback work: the callback's duration in httpd (%D)
-# minus the provider's time for the connections the callback opened (token
-# request; discovery and keys if fetched), as the provider measured it
-# from accepting the connection to its last byte (bench/op-timing.mjs).
+# minus the provider's time for the exchanges the callback made (token
+# request; discovery and keys if fetched).  As root, the provider's time
+# is read on the wire (tcpdump on loopback, bench/own-work.awk): from the
+# client's first packet of an exchange to the provider's last answer
+# packet.  Otherwise the provider's own clock serves (bench/op-timing.mjs),
+# which starts late when the provider is still busy with the browser's
+# previous request, and so leaves more on the module's side.
+WIRE=0
+[ "$(id -u)" -eq 0 ] && command -v tcpdump >/dev/null 2>&1 && WIRE=1
+wire_start() {
+    [ "$WIRE" = 1 ] || return 0
+    tcpdump -i lo -nn -tt -l -B 16384 "tcp port $OP_PORT" \
+        >"$DIR/logs/wire" 2>"$DIR/logs/wire.err" &
+    WIRE_PID=$!
+    for _ in $(seq 1 50); do
+        grep -q 'listening on' "$DIR/logs/wire.err" && return 0
+        sleep 0.1
+    done
+    die "tcpdump did not start: $(cat "$DIR/logs/wire.err")"
+}
+wire_stop() {
+    [ "$WIRE" = 1 ] || return 0
+    sleep 0.2
+    kill -INT "$WIRE_PID" && wait "$WIRE_PID" || true
+}
+OWN_HOW="the provider's own clock (bench/op-timing.mjs; run as root for tcpdump)"
+[ "$WIRE" = 1 ] && OWN_HOW="the provider's time read on the wire (tcpdump)"
 signin_times() {    # signin_times TARGET COUNT CALLBACK_PATH
     local t=$1 n=$2 cb=$3 lines cpu0
     : >"$DIR/logs/bench_log"
     : >"$ZSSO_BENCH_OP_TIMING"
+    wire_start
     cpu0=$(cpu_ns)
     lines=$(sign_in "$t" "$n") || die "timed sign-ins for ${LABEL[$t]} failed"
     CPU_MS[$t]=$(awk -v a="$cpu0" -v b="$(cpu_ns)" -v n="$n" \
         'BEGIN { printf "%.3f", (b - a) / n / 1e6 }')
+    wire_stop
     SIGNIN_MS[$t]=$(awk '{print $1}' <<<"$lines" | median)
     FETCHES[$t]=$(grep -c -E '^GET (/\.well-known/|/oauth2/v1/keys)' \
         "$ZSSO_BENCH_OP_TIMING" || true)
-    # The i-th callback <-> the provider's requests between the i-th
-    # resumed authorization (/oauth2/v1/authorize/<uid>, which redirects
-    # to the callback) and the next sign-in: the sign-ins run one at a time.
-    OWN_MS[$t]=$(paste -d' ' \
-        <(awk -v cb="$cb" '$4 == cb {print $3}' "$DIR/logs/bench_log") \
-        <(awk '$2 ~ /^\/oauth2\/v1\/authorize\// { if (k) print s; k++;
-                   s = 0; on = 1; next }
-               $2 == "/oauth2/v1/authorize" { on = 0 }
-               on && ($2 == "/oauth2/v1/token" || $2 == "/oauth2/v1/keys" ||
-                      $2 ~ /^\/\.well-known\//) { s += $3 }
-               END { if (k) print s }' "$ZSSO_BENCH_OP_TIMING") \
-        | awk 'NF == 2 {print ($1 - $2) / 1000}' | median)
+    if [ "$WIRE" = 1 ]; then
+        OWN_MS[$t]=$(awk -v port="$OP_PORT" -v cb="$cb" \
+            -f bench/own-work.awk "$DIR/logs/bench_log" "$DIR/logs/wire" \
+            | awk '{print $3 / 1000}' | median)
+    else
+        # The i-th callback <-> the provider's requests between the i-th
+        # resumed authorization (/oauth2/v1/authorize/<uid>, which
+        # redirects to the callback) and the next sign-in: the sign-ins
+        # run one at a time.
+        OWN_MS[$t]=$(paste -d' ' \
+            <(awk -v cb="$cb" '$4 == cb {print $3}' "$DIR/logs/bench_log") \
+            <(awk '$2 ~ /^\/oauth2\/v1\/authorize\// { if (k) print s; k++;
+                       s = 0; on = 1; next }
+                   $2 == "/oauth2/v1/authorize" { on = 0 }
+                   on && ($2 == "/oauth2/v1/token" ||
+                          $2 == "/oauth2/v1/keys" ||
+                          $2 ~ /^\/\.well-known\//) { s += $3 }
+                   END { if (k) print s }' "$ZSSO_BENCH_OP_TIMING") \
+            | awk 'NF == 2 {print ($1 - $2) / 1000}' | median)
+    fi
     CB_MS[$t]=$(awk -v cb="$cb" '$4 == cb {print $3 / 1000}' \
         "$DIR/logs/bench_log" | median)
 }
@@ -431,7 +466,7 @@ declare -A SIGNIN_MS=() OWN_MS=() CPU_MS=() FETCHES=() CB_MS=()
 declare -A CALLBACK=([z]=/z/zsso/callback [o]=/o/redirect_uri)
 n_signins=$SIGNINS
 [ "$MODE" = quick ] && n_signins=3
-section "full sign-in, median of $n_signins"
+section "full sign-in, median of $n_signins; own work: $OWN_HOW"
 for t in z o; do
     [ -n "${COOKIE[$t]}" ] || continue
     sign_in "$t" 8 >/dev/null   # every process has discovery and keys
@@ -606,6 +641,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b;
             "${LABEL[$t]}" "${SIGNIN_MS[$t]}" "${CB_MS[$t]}" "${OWN_MS[$t]}" \
             "${CPU_MS[$t]}" "${FETCHES[$t]}"
     done
+    echo "(own work: the callback's duration minus $OWN_HOW)"
     echo
     read -r rss_b pss_b _ <<<"$mem_before"
     read -r rss_a pss_a _ <<<"$mem_after"

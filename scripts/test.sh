@@ -46,7 +46,7 @@ SUITE_TIMEOUT=${SUITE_TIMEOUT:-1200}
 # chart.
 # The brief fuzzing step builds the t/fuzz targets with clang and libFuzzer.
 TEST_PACKAGES=(chromium valgrind redis-server memcached wrk gnuplot-nox
-               libapache2-mod-auth-openidc clang libclang-rt-14-dev)
+               libapache2-mod-auth-openidc clang libclang-rt-14-dev tcpdump)
 # Seconds each fuzz target runs in the brief fuzzing step (0: skip it).
 ZSSO_FUZZ_SECONDS=${ZSSO_FUZZ_SECONDS:-20}
 
