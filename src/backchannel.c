@@ -38,11 +38,7 @@
 static const char *hashed_key(apr_pool_t *p, const char *text,
                               const char *suffix)
 {
-    unsigned char h[32];
-
-    zsso_crypto_sha256(text, strlen(text), h);
-    return apr_pstrcat(p, zsso_b64url_encode(p, h, sizeof(h)), suffix,
-                       NULL);
+    return zsso_crypto_hash_key(p, text, suffix);
 }
 
 static const char *index_key(apr_pool_t *p, const zsso_dir_conf_t *dc,

@@ -230,6 +230,16 @@ static EVP_MD_CTX *thread_ctx(int *own)
     return ctx;
 }
 
+const char *zsso_crypto_hash_key(apr_pool_t *p, const char *text,
+                                 const char *suffix)
+{
+    unsigned char h[32];
+
+    zsso_crypto_sha256(text, strlen(text), h);
+    return apr_pstrcat(p, zsso_b64url_encode(p, h, sizeof(h)), suffix,
+                       NULL);
+}
+
 void zsso_crypto_sha256(const void *data, apr_size_t len,
                         unsigned char out[32])
 {

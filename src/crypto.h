@@ -63,6 +63,11 @@ zsso_status_t zsso_crypto_unseal_raw(apr_pool_t *p, const zsso_key_t *key,
 void zsso_crypto_sha256(const void *data, apr_size_t len,
                         unsigned char out[32]);
 
+/* base64url(SHA-256(text)) followed by suffix: a store key that names a
+ * value without holding what it is derived from (a session id, a state). */
+const char *zsso_crypto_hash_key(apr_pool_t *p, const char *text,
+                                 const char *suffix);
+
 /* Constant time over len bytes. */
 int zsso_crypto_equal(const void *a, const void *b, apr_size_t len);
 

@@ -8,9 +8,10 @@
  *
  * Easy handles are kept too, idle ones on a per-process stack, and reset
  * (curl_easy_reset) between exchanges: a new handle costs a new internal
- * multi handle (a socketpair, closed again at cleanup) and loses the CA
- * store that curl caches in it for the next new connection. About 0.3 ms
- * of a sign-in's callback went there (bench/run.sh, docs/performance.md).
+ * multi handle (a socketpair, closed again at cleanup), and with it any CA
+ * store curl cached there for the next new connection (curl caches it
+ * only when no CA directory is set). Part of the callback time that
+ * docs/performance.md accounts for went there.
  * A reset handle keeps nothing of the last exchange but its connections,
  * which the share owns anyway.
  */

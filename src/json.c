@@ -251,13 +251,40 @@ zsso_status_t zsso_json_get_int(const zsso_json_t *o, const char *name,
     return ZSSO_OK;
 }
 
+/* The member name when it is a string or an array of strings (aud,
+ * groups): ZSSO_ENOENT when absent, ZSSO_EINVAL for another type or an
+ * element that is not a string. */
+static zsso_status_t string_list(const zsso_json_t *o, const char *name,
+                                 json_t **out)
+{
+    json_t *v, *e;
+    size_t i;
+    zsso_status_t st = member(o, name, &v);
+
+    if (st != ZSSO_OK) {
+        return st;
+    }
+    if (!json_is_string(v)) {
+        if (!json_is_array(v)) {
+            return ZSSO_EINVAL;
+        }
+        json_array_foreach(v, i, e) {
+            if (!json_is_string(e)) {
+                return ZSSO_EINVAL;
+            }
+        }
+    }
+    *out = v;
+    return ZSSO_OK;
+}
+
 zsso_status_t zsso_json_strings_find(const zsso_json_t *o, const char *name,
                                      const char *want, int *count,
                                      int *found)
 {
     json_t *v, *e;
     size_t i;
-    zsso_status_t st = member(o, name, &v);
+    zsso_status_t st = string_list(o, name, &v);
 
     *count = 0;
     *found = 0;
@@ -269,14 +296,7 @@ zsso_status_t zsso_json_strings_find(const zsso_json_t *o, const char *name,
         *found = want != NULL && strcmp(json_string_value(v), want) == 0;
         return ZSSO_OK;
     }
-    if (!json_is_array(v)) {
-        return ZSSO_EINVAL;
-    }
     json_array_foreach(v, i, e) {
-        if (!json_is_string(e)) {
-            *found = 0;
-            return ZSSO_EINVAL;
-        }
         *found |= want != NULL && strcmp(json_string_value(e), want) == 0;
     }
     *count = (int)json_array_size(v);
@@ -289,27 +309,20 @@ zsso_status_t zsso_json_get_strings(apr_pool_t *p, const zsso_json_t *o,
 {
     json_t *v, *e;
     size_t i;
-    zsso_status_t st = member(o, name, &v);
+    zsso_status_t st = string_list(o, name, &v);
 
     *out = NULL;
     if (st != ZSSO_OK) {
         return st;
     }
+    *out = apr_array_make(p, json_is_string(v) ? 1
+                                               : (int)json_array_size(v) + 1,
+                          sizeof(const char *));
     if (json_is_string(v)) {
-        *out = apr_array_make(p, 1, sizeof(const char *));
         APR_ARRAY_PUSH(*out, const char *) = json_string_value(v);
         return ZSSO_OK;
     }
-    if (!json_is_array(v)) {
-        return ZSSO_EINVAL;
-    }
-    *out = apr_array_make(p, (int)json_array_size(v) + 1,
-                          sizeof(const char *));
     json_array_foreach(v, i, e) {
-        if (!json_is_string(e)) {
-            *out = NULL;
-            return ZSSO_EINVAL;
-        }
         APR_ARRAY_PUSH(*out, const char *) = json_string_value(e);
     }
     return ZSSO_OK;

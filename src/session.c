@@ -63,11 +63,7 @@ static const zsso_key_t *session_key(const request_rec *r)
 static const char *store_key(apr_pool_t *p, const char *id,
                              const char *suffix)
 {
-    unsigned char h[32];
-
-    zsso_crypto_sha256(id, strlen(id), h);
-    return apr_pstrcat(p, zsso_b64url_encode(p, h, sizeof(h)), suffix,
-                       NULL);
+    return zsso_crypto_hash_key(p, id, suffix);
 }
 
 static int id_syntax_ok(const char *id)

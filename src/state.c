@@ -200,11 +200,7 @@ static int state_syntax_ok(const char *s)
  * keys over its sub-caches (it picks one by the first byte). */
 static const char *used_key(apr_pool_t *p, const char *state)
 {
-    unsigned char h[32];
-
-    zsso_crypto_sha256(state, strlen(state), h);
-    return apr_pstrcat(p, zsso_b64url_encode(p, h, sizeof(h)), USED_SUFFIX,
-                       NULL);
+    return zsso_crypto_hash_key(p, state, USED_SUFFIX);
 }
 
 static int already_used(request_rec *r, const zsso_state_t *st)
