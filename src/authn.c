@@ -290,9 +290,15 @@ static endpoint_t endpoint_of(request_rec *r, const zsso_dir_conf_t *dc)
     return EP_NONE;
 }
 
+/* The location has all it needs to sign users in. */
+static int complete(const zsso_dir_conf_t *dc)
+{
+    return dc->issuer && dc->client_id && dc->client_secret && dc->base;
+}
+
 static int configured(request_rec *r, const zsso_dir_conf_t *dc)
 {
-    if (dc->issuer && dc->client_id && dc->client_secret && dc->base) {
+    if (complete(dc)) {
         return 1;
     }
     ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, ZSSO_LOGNO(00104)
@@ -370,8 +376,7 @@ int zsso_authn_translate(request_rec *r)
         return DECLINED;
     }
     dc = zsso_config_dir(r);
-    if (dc->issuer && dc->client_id && dc->client_secret && dc->base
-        && endpoint_of(r, dc) != EP_NONE) {
+    if (complete(dc) && endpoint_of(r, dc) != EP_NONE) {
         zsso_req(r)->endpoint = 1;
     }
     return DECLINED;

@@ -45,12 +45,21 @@ apr_table_t *zsso_req_cookies(request_rec *r)
     return rq->cookies;
 }
 
+/* The canonical origin's scheme and port: ServerName's, else the
+ * request's. */
+static const char *origin_of(request_rec *r, apr_port_t *port)
+{
+    const server_rec *s = r->server;
+
+    *port = s->port ? s->port : ap_get_server_port(r);
+    return s->server_scheme ? s->server_scheme : ap_http_scheme(r);
+}
+
 const char *zsso_req_url(request_rec *r, const char *path)
 {
     const server_rec *s = r->server;
-    const char *scheme = s->server_scheme ? s->server_scheme
-                                          : ap_http_scheme(r);
-    apr_port_t port = s->port ? s->port : ap_get_server_port(r);
+    apr_port_t port;
+    const char *scheme = origin_of(r, &port);
 
     if (port == apr_uri_port_of_scheme(scheme)) {
         return apr_pstrcat(r->pool, scheme, "://", s->server_hostname, path,
@@ -72,11 +81,9 @@ const char *zsso_req_where(request_rec *r, const void *dcv)
 int zsso_req_where_is(request_rec *r, const void *dcv, const char *where)
 {
     const zsso_dir_conf_t *dc = dcv;
-    const server_rec *s = r->server;
-    const char *scheme = s->server_scheme ? s->server_scheme
-                                          : ap_http_scheme(r);
-    apr_port_t port = s->port ? s->port : ap_get_server_port(r);
-    const char *parts[3] = { scheme, "://", s->server_hostname };
+    apr_port_t port;
+    const char *scheme = origin_of(r, &port);
+    const char *parts[3] = { scheme, "://", r->server->server_hostname };
     char digits[8];
 
     for (int i = 0; i < 3; i++) {
