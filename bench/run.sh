@@ -27,7 +27,8 @@
 # ZSSO_BENCH_SECONDS (seconds per measurement, 10; quick: 2),
 # ZSSO_BENCH_ROUNDS (rounds of the three targets, 5; quick: 1),
 # ZSSO_BENCH_REQUESTS (1000000) and ZSSO_BENCH_SESSIONS (2000) for the
-# memory readings.
+# memory readings, ZSSO_BENCH_LAYOUTS (where wrk and httpd run: "split
+# shared", quick: "split"; see "cores" below).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/lib.sh
@@ -66,6 +67,30 @@ SIGNINS=20                  # full sign-ins timed (median reported)
 MILLION=${ZSSO_BENCH_REQUESTS:-1000000}
 SESSIONS=${ZSSO_BENCH_SESSIONS:-2000}
 SESSION_WORKERS=4
+
+# Cores.  wrk runs on the same machine as httpd, and on shared cores its
+# own CPU (about a third of the machine's at -c50) is spent per request
+# whatever the target, which pulls every ratio towards 1: a module's cost
+# shows diluted.  "split" gives httpd the last core and wrk the others
+# (taskset), so that a target's rate is the server's own: the main
+# figures.  "shared" lets both use every core, as a plain wrk run does; the
+# full run measures it too, for comparison.  On one core only "shared"
+# exists.
+NCPU=$(nproc)
+SERVER_CPUS=$((NCPU - 1))
+LOAD_CPUS=0-$((NCPU > 1 ? NCPU - 2 : 0))
+ALL_CPUS=0-$((NCPU - 1))
+if [ "$MODE" = quick ]; then
+    LAYOUTS=${ZSSO_BENCH_LAYOUTS:-split}
+else
+    LAYOUTS=${ZSSO_BENCH_LAYOUTS:-split shared}
+fi
+if [ "$NCPU" -lt 2 ] || ! command -v taskset >/dev/null 2>&1; then
+    echo "note: one core or no taskset: only the shared layout is measured"
+    LAYOUTS=shared
+fi
+read -r -a LAYOUTS <<<"$LAYOUTS"
+MAIN_LAYOUT=${LAYOUTS[0]}
 
 # ------------------------------------------------------------ packages
 section "packages"
@@ -299,20 +324,49 @@ memory() {
     echo "$rss $pss $pids"
 }
 
-# run_wrk TARGET CONNECTIONS SECONDS: one wrk run; RES is its RESULT line,
-# once every answer the log recorded for TARGET's path has been checked.
+# use_layout split|shared: the cores httpd (all its processes and threads)
+# and the next wrk runs get.  Outside the req/s measurements httpd keeps
+# the layout last set.
+use_layout() {
+    local p server=$ALL_CPUS
+    WRK_CPUS=$ALL_CPUS
+    if [ "$1" = split ]; then
+        server=$SERVER_CPUS
+        WRK_CPUS=$LOAD_CPUS
+    fi
+    command -v taskset >/dev/null 2>&1 || return 0
+    for p in $(httpd_pids); do
+        taskset -a -p -c "$server" "$p" >/dev/null
+    done
+}
+WRK_CPUS=$ALL_CPUS
+where() {   # where LAYOUT: the layout in words
+    if [ "$1" = split ]; then
+        echo "split cores: httpd on core $SERVER_CPUS, wrk on $LOAD_CPUS"
+    else
+        echo "shared cores: httpd and wrk on $ALL_CPUS"
+    fi
+}
+
+# run_wrk TARGET CONNECTIONS SECONDS: one wrk run; RES is its RESULT line
+# plus cpu_us= (httpd's CPU time per request), once every answer the log
+# recorded for TARGET's path has been checked.
 run_wrk() {
-    local t=$1 c=$2 secs=$3 threads=2 out hdr=()
+    local t=$1 c=$2 secs=$3 threads=2 out hdr=() cpu0 pin=()
     [ "$c" -lt 2 ] && threads=1
     [ -n "${COOKIE[$t]}" ] && hdr=(-H "Cookie: ${COOKIE_NAME[$t]}=${COOKIE[$t]}")
+    command -v taskset >/dev/null 2>&1 && pin=(taskset -c "$WRK_CPUS")
     : >"$DIR/logs/bench_log"
+    cpu0=$(cpu_ns)
     # The Host a browser sends: mod_auth_openidc refuses a session cookie
     # played against another host name than the one it was issued for.
-    out=$(wrk -t"$threads" -c"$c" -d"${secs}s" --latency \
+    out=$("${pin[@]}" wrk -t"$threads" -c"$c" -d"${secs}s" --latency \
         -s bench/wrk-report.lua -H "Host: localhost:$PORT" "${hdr[@]}" \
         "$WRK_URL/$t/small.txt") \
         || die "wrk failed on /$t/small.txt: $out"
     out=$(grep '^RESULT ' <<<"$out") || die "wrk printed no result"
+    out+=$(awk -v a="$cpu0" -v b="$(cpu_ns)" -v n="$(field requests "$out")" \
+        'BEGIN { printf " cpu_us=%.1f", (n > 0 ? (b - a) / n / 1000 : 0) }')
     check_log "$t" "$(field requests "$out")"
     RES=$out
 }
@@ -374,28 +428,38 @@ for t in z o; do
 done
 
 # ------------------------------------------------------------ req/s
-section "req/s, wrk -t2 -c50, ${SECONDS_EACH}s each, $ROUNDS round(s)," \
-    "targets alternating"
-for t in "${TARGETS[@]}"; do run_wrk "$t" 50 1; done   # warm-up
-declare -A RPS=() P50=() P99=()
-for round in $(seq 1 "$ROUNDS"); do
-    for t in "${TARGETS[@]}"; do
-        run_wrk "$t" 50 "$SECONDS_EACH"
-        res=$RES
-        RPS[$t]+="$(field rps "$res") "
-        P50[$t]+="$(field p50_us "$res") "
-        P99[$t]+="$(field p99_us "$res") "
-        printf '  round %d  %-17s %9.0f req/s  p50 %5d us  p99 %6d us\n' \
-            "$round" "${LABEL[$t]}" "$(field rps "$res")" \
-            "$(field p50_us "$res")" "$(field p99_us "$res")"
+# Medians per layout L and target t: MRPS[L.t], MP50[L.t], MP99[L.t] and
+# MCPU[L.t] (httpd's CPU microseconds per request).
+declare -A MRPS=() MP50=() MP99=() MCPU=()
+for layout in "${LAYOUTS[@]}"; do
+    use_layout "$layout"
+    section "req/s, $(where "$layout"), wrk -t2 -c50, ${SECONDS_EACH}s each," \
+        "$ROUNDS round(s), targets alternating"
+    for t in "${TARGETS[@]}"; do run_wrk "$t" 50 1; done   # warm-up
+    declare -A RPS=() P50=() P99=() CPU=()
+    for round in $(seq 1 "$ROUNDS"); do
+        for t in "${TARGETS[@]}"; do
+            run_wrk "$t" 50 "$SECONDS_EACH"
+            res=$RES
+            RPS[$t]+="$(field rps "$res") "
+            P50[$t]+="$(field p50_us "$res") "
+            P99[$t]+="$(field p99_us "$res") "
+            CPU[$t]+="$(field cpu_us "$res") "
+            printf '  round %d  %-17s %9.0f req/s  p50 %5d us  p99 %6d us' \
+                "$round" "${LABEL[$t]}" "$(field rps "$res")" \
+                "$(field p50_us "$res")" "$(field p99_us "$res")"
+            printf '  httpd CPU %6.1f us/request\n' "$(field cpu_us "$res")"
+        done
     done
+    for t in "${TARGETS[@]}"; do
+        MRPS[$layout.$t]=$(tr ' ' '\n' <<<"${RPS[$t]}" | grep . | median)
+        MP50[$layout.$t]=$(tr ' ' '\n' <<<"${P50[$t]}" | grep . | median)
+        MP99[$layout.$t]=$(tr ' ' '\n' <<<"${P99[$t]}" | grep . | median)
+        MCPU[$layout.$t]=$(tr ' ' '\n' <<<"${CPU[$t]}" | grep . | median)
+    done
+    unset RPS P50 P99 CPU
 done
-declare -A MRPS=() MP50=() MP99=()
-for t in "${TARGETS[@]}"; do
-    MRPS[$t]=$(tr ' ' '\n' <<<"${RPS[$t]}" | grep . | median)
-    MP50[$t]=$(tr ' ' '\n' <<<"${P50[$t]}" | grep . | median)
-    MP99[$t]=$(tr ' ' '\n' <<<"${P99[$t]}" | grep . | median)
-done
+use_layout "$MAIN_LAYOUT"
 
 # ------------------------------------------------------------ sign-in time
 # The module's own callback work: the callback's duration in httpd (%D)
@@ -511,7 +575,7 @@ if [ "$MODE" = quick ]; then
     section "quick run: every protected answer was a 200 for $USER_NAME"
     for t in "${TARGETS[@]}"; do
         printf '  %-17s %9.0f req/s  (%d answers checked)\n' "${LABEL[$t]}" \
-            "${MRPS[$t]}" "${TOTAL_CHECKED[$t]}"
+            "${MRPS[$MAIN_LAYOUT.$t]}" "${TOTAL_CHECKED[$t]}"
     done
     [ "$HAVE_OIDC" = 1 ] || echo "  mod_auth_openidc: skipped (not installed)"
     echo "quick benchmark: OK"
@@ -571,7 +635,8 @@ echo "$made sign-ins in $(awk -v a="$t0" -v b="$t1" \
     "$per_session bytes per session over the second half"
 
 # ------------------------------------------------------------ chart
-section "req/s against connections (${SECONDS_EACH}s each, alternating)"
+section "req/s against connections, $(where "$MAIN_LAYOUT")" \
+    "(${SECONDS_EACH}s each, alternating)"
 CONNS=(1 10 50 100 200)
 : >"$DIR/sweep.dat"
 chart_secs=$(( SECONDS_EACH / 2 > 3 ? SECONDS_EACH / 2 : 3 ))
@@ -588,7 +653,7 @@ if command -v gnuplot >/dev/null 2>&1; then
     gnuplot <<EOF
 set terminal pngcairo size 900,560 font "sans,11" noenhanced
 set output "$PNG"
-set title "A small static file on httpd 2.4 (mpm_event, loopback, $(nproc) cores)"
+set title "A small static file on httpd 2.4 (mpm_event, loopback; $(where "$MAIN_LAYOUT"))"
 set xlabel "concurrent connections (wrk)"
 set ylabel "requests per second"
 set logscale x
@@ -616,17 +681,22 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b;
         "$ROUNDS rounds alternating (medians)"
     [ "$HAVE_OIDC" = 1 ] && echo "mod_auth_openidc:" \
         "$(dpkg-query -W -f='${Version}' libapache2-mod-auth-openidc)"
-    echo
-    printf '| target | req/s | p50 | p99 | protected/unprotected |\n'
-    printf '| --- | ---: | ---: | ---: | ---: |\n'
-    for t in "${TARGETS[@]}"; do
-        printf '| %s | %.0f | %d us | %d us | %s |\n' "${LABEL[$t]}" \
-            "${MRPS[$t]}" "${MP50[$t]}" "${MP99[$t]}" \
-            "$(if [ "$t" = u ]; then echo -; else
-                ratio "${MRPS[$t]}" "${MRPS[u]}"; fi)"
+    for layout in "${LAYOUTS[@]}"; do
+        echo
+        echo "$(where "$layout"):"
+        echo
+        printf '| target | req/s | p50 | p99 | httpd CPU per request |'
+        printf ' protected/unprotected |\n| --- | ---: | ---: | ---: | ---: | ---: |\n'
+        for t in "${TARGETS[@]}"; do
+            printf '| %s | %.0f | %d us | %d us | %.1f us | %s |\n' \
+                "${LABEL[$t]}" "${MRPS[$layout.$t]}" "${MP50[$layout.$t]}" \
+                "${MP99[$layout.$t]}" "${MCPU[$layout.$t]}" \
+                "$(if [ "$t" = u ]; then echo -; else
+                    ratio "${MRPS[$layout.$t]}" "${MRPS[$layout.u]}"; fi)"
+        done
+        [ "$HAVE_OIDC" = 1 ] && echo && echo "mod_zsso / mod_auth_openidc:" \
+            "$(ratio "${MRPS[$layout.z]}" "${MRPS[$layout.o]}")"
     done
-    [ "$HAVE_OIDC" = 1 ] && echo && echo "mod_zsso / mod_auth_openidc:" \
-        "$(ratio "${MRPS[z]}" "${MRPS[o]}")"
     echo
     echo "every protected answer was a 200 for $USER_NAME (access log):" \
         "$(for t in "${TARGETS[@]}"; do printf '%s %d; ' "${LABEL[$t]}" \
