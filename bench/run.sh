@@ -69,7 +69,8 @@ SESSIONS=${ZSSO_BENCH_SESSIONS:-2000}
 SESSION_WORKERS=4
 
 # Cores.  wrk runs on the same machine as httpd, and on shared cores its
-# own CPU (about a third of the machine's at -c50) is spent per request
+# own CPU (about a quarter of the machine at -c50: httpd used 1.5 of the 2
+# cores serving the unprotected file, on 4 Dec 2026) is spent per request
 # whatever the target, which pulls every ratio towards 1: a module's cost
 # shows diluted.  "split" gives httpd the last core and wrk the others
 # (taskset), so that a target's rate is the server's own: the main
