@@ -79,14 +79,17 @@ SESSION_WORKERS=4
 # exists.
 NCPU=$(nproc)
 SERVER_CPUS=$((NCPU - 1))
-LOAD_CPUS=0-$((NCPU > 1 ? NCPU - 2 : 0))
+LOAD_CPUS=$((NCPU > 2 ? NCPU - 2 : 0))
+[ "$NCPU" -gt 2 ] && LOAD_CPUS=0-$LOAD_CPUS
 ALL_CPUS=0-$((NCPU - 1))
+HAVE_TASKSET=0
+command -v taskset >/dev/null 2>&1 && HAVE_TASKSET=1
 if [ "$MODE" = quick ]; then
     LAYOUTS=${ZSSO_BENCH_LAYOUTS:-split}
 else
     LAYOUTS=${ZSSO_BENCH_LAYOUTS:-split shared}
 fi
-if [ "$NCPU" -lt 2 ] || ! command -v taskset >/dev/null 2>&1; then
+if [ "$NCPU" -lt 2 ] || [ "$HAVE_TASKSET" = 0 ]; then
     echo "note: one core or no taskset: only the shared layout is measured"
     LAYOUTS=shared
 fi
@@ -335,7 +338,7 @@ use_layout() {
         server=$SERVER_CPUS
         WRK_CPUS=$LOAD_CPUS
     fi
-    command -v taskset >/dev/null 2>&1 || return 0
+    [ "$HAVE_TASKSET" = 1 ] || return 0
     for p in $(httpd_pids); do
         taskset -a -p -c "$server" "$p" >/dev/null
     done
@@ -356,7 +359,7 @@ run_wrk() {
     local t=$1 c=$2 secs=$3 threads=2 out hdr=() cpu0 pin=()
     [ "$c" -lt 2 ] && threads=1
     [ -n "${COOKIE[$t]}" ] && hdr=(-H "Cookie: ${COOKIE_NAME[$t]}=${COOKIE[$t]}")
-    command -v taskset >/dev/null 2>&1 && pin=(taskset -c "$WRK_CPUS")
+    [ "$HAVE_TASKSET" = 1 ] && pin=(taskset -c "$WRK_CPUS")
     : >"$DIR/logs/bench_log"
     cpu0=$(cpu_ns)
     # The Host a browser sends: mod_auth_openidc refuses a session cookie
@@ -404,6 +407,8 @@ median() {  # median of the numbers on stdin
         if (NR % 2) print v[(NR + 1) / 2];
         else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
+
+median_of() { printf '%s\n' "$@" | median; }   # median_of NUMBER...
 
 # ------------------------------------------------------------ sign in
 section "sign in once per module (scripted, as $USER_NAME)"
@@ -453,10 +458,10 @@ for layout in "${LAYOUTS[@]}"; do
         done
     done
     for t in "${TARGETS[@]}"; do
-        MRPS[$layout.$t]=$(tr ' ' '\n' <<<"${RPS[$t]}" | grep . | median)
-        MP50[$layout.$t]=$(tr ' ' '\n' <<<"${P50[$t]}" | grep . | median)
-        MP99[$layout.$t]=$(tr ' ' '\n' <<<"${P99[$t]}" | grep . | median)
-        MCPU[$layout.$t]=$(tr ' ' '\n' <<<"${CPU[$t]}" | grep . | median)
+        MRPS[$layout.$t]=$(median_of ${RPS[$t]})
+        MP50[$layout.$t]=$(median_of ${P50[$t]})
+        MP99[$layout.$t]=$(median_of ${P99[$t]})
+        MCPU[$layout.$t]=$(median_of ${CPU[$t]})
     done
     unset RPS P50 P99 CPU
 done
