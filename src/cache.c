@@ -41,7 +41,7 @@
 
 #define ZSSO_GENS     1024       /* change counters, a few KiB shared */
 #define MEMO_SLOTS    512        /* entries per process */
-#define MEMO_KEY_MAX  64         /* store keys are 45 bytes */
+#define MEMO_KEY_MAX  64         /* session ids are 43 bytes */
 #define MEMO_VAL_MAX  1024       /* a session record with many groups is
                                   * not kept: it is read from the store */
 #define MEMO_TTL      apr_time_from_sec(1)
@@ -52,6 +52,7 @@ struct zsso_cache_gens {
 
 typedef struct {
     apr_time_t until;           /* 0: empty */
+    unsigned int gen_idx;       /* the change counter of its store key */
     unsigned int gen;
     unsigned int key_len;
     unsigned int len;
@@ -272,7 +273,8 @@ static zsso_global_t *global_of(const request_rec *r)
     return zsso_config_srv(r->server)->global;
 }
 
-/* FNV-1a (a spread, not a secret: the keys are already hashes). */
+/* FNV-1a: a spread, not a secret (a store key is already a hash; a memo
+ * name is compared in constant time once its slot is found). */
 static unsigned int key_hash(const char *key)
 {
     unsigned int h = 2166136261u;
@@ -471,30 +473,27 @@ apr_status_t zsso_cache_remove(request_rec *r, const char *key)
 /* the memo                                                           */
 /* ------------------------------------------------------------------ */
 
-apr_status_t zsso_cache_memo_get(request_rec *r, const char *key,
-                                 unsigned char **val, unsigned int *len,
-                                 zsso_memo_ticket_t *t)
+/* A name is compared in constant time: it is a bearer credential (a
+ * session id), and a slot's contents must not be learnt a byte at a time
+ * from how long a refusal takes. */
+apr_status_t zsso_cache_memo_get(request_rec *r, const char *name,
+                                 unsigned char **val, unsigned int *len)
 {
     zsso_global_t *g = global_of(r);
-    apr_size_t key_len = strlen(key);
+    apr_size_t name_len = strlen(name);
     memo_slot_t *e;
     apr_status_t rv = APR_NOTFOUND;
 
-    t->usable = 0;
-    if (g->memo == NULL || key_len > MEMO_KEY_MAX) {
+    if (g->memo == NULL || name_len > MEMO_KEY_MAX) {
         return APR_NOTFOUND;
     }
-    /* Read before the caller reads the store (sequentially consistent):
-     * a removal that lands after this read changes the counter, so what
-     * the caller then keeps is never used. */
-    t->gen = atomic_load(gen_of(g, key));
-    t->usable = 1;
-    e = &g->memo->slots[key_hash(key) % MEMO_SLOTS];
+    e = &g->memo->slots[key_hash(name) % MEMO_SLOTS];
     if (apr_thread_mutex_lock(g->memo->lock) != APR_SUCCESS) {
         return APR_NOTFOUND;
     }
-    if (e->until > r->request_time && e->gen == t->gen
-        && e->key_len == key_len && memcmp(e->key, key, key_len) == 0) {
+    if (e->until > r->request_time && e->key_len == name_len
+        && zsso_crypto_equal(e->key, name, name_len)
+        && e->gen == atomic_load(&g->cache_gens->n[e->gen_idx])) {
         *val = apr_pmemdup(r->pool, e->val, e->len + 1);
         *len = e->len;
         rv = APR_SUCCESS;
@@ -503,26 +502,42 @@ apr_status_t zsso_cache_memo_get(request_rec *r, const char *key,
     return rv;
 }
 
-void zsso_cache_memo_put(request_rec *r, const char *key,
+/* Read before the caller reads the store (sequentially consistent): a
+ * removal that lands after this read changes the counter, so what the
+ * caller then keeps is never used. */
+void zsso_cache_memo_ticket(request_rec *r, const char *key,
+                            zsso_memo_ticket_t *t)
+{
+    zsso_global_t *g = global_of(r);
+
+    t->usable = g->memo != NULL;
+    if (t->usable) {
+        t->gen_idx = key_hash(key) % ZSSO_GENS;
+        t->gen = atomic_load(&g->cache_gens->n[t->gen_idx]);
+    }
+}
+
+void zsso_cache_memo_put(request_rec *r, const char *name,
                          const zsso_memo_ticket_t *t,
                          const unsigned char *val, unsigned int len)
 {
     zsso_global_t *g = global_of(r);
-    apr_size_t key_len = strlen(key);
+    apr_size_t name_len = strlen(name);
     memo_slot_t *e;
 
-    if (g->memo == NULL || !t->usable || key_len > MEMO_KEY_MAX
+    if (g->memo == NULL || !t->usable || name_len > MEMO_KEY_MAX
         || len >= MEMO_VAL_MAX) {
         return;
     }
-    e = &g->memo->slots[key_hash(key) % MEMO_SLOTS];
+    e = &g->memo->slots[key_hash(name) % MEMO_SLOTS];
     if (apr_thread_mutex_lock(g->memo->lock) != APR_SUCCESS) {
         return;
     }
     e->until = r->request_time + MEMO_TTL;
+    e->gen_idx = t->gen_idx;
     e->gen = t->gen;
-    e->key_len = (unsigned int)key_len;
-    memcpy(e->key, key, key_len);
+    e->key_len = (unsigned int)name_len;
+    memcpy(e->key, name, name_len);
     e->len = len;
     memcpy(e->val, val, len);
     e->val[len] = '\0';

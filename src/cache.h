@@ -36,19 +36,24 @@ apr_status_t zsso_cache_add(request_rec *r, const char *key,
                             unsigned int len);
 
 /* This process's memo of values read from a local store (src/cache.c says
- * what keeps it correct). get: APR_SUCCESS with a copy of key's value in
- * r->pool (NUL-terminated past *len), or APR_NOTFOUND, after which the
- * caller reads the store, checks what it read, and gives it to put with
- * the same ticket. Nothing is kept when the store is not local. */
+ * what keeps it correct), under a name of the caller's that only this
+ * process sees (a session's id: no hashing on a hit), bound to the store
+ * key the value came from. get: APR_SUCCESS with a copy of the value in
+ * r->pool (NUL-terminated past *len), or APR_NOTFOUND. After a miss the
+ * caller takes a ticket for the store key, then reads the store, checks
+ * what it read, and gives it to put with that ticket. Nothing is kept when
+ * the store is not local. */
 typedef struct {
-    unsigned int gen;           /* key's change counter before the read */
+    unsigned int gen_idx;       /* which change counter guards the key */
+    unsigned int gen;           /* its value before the read */
     int usable;
 } zsso_memo_ticket_t;
 
-apr_status_t zsso_cache_memo_get(request_rec *r, const char *key,
-                                 unsigned char **val, unsigned int *len,
-                                 zsso_memo_ticket_t *t);
-void zsso_cache_memo_put(request_rec *r, const char *key,
+apr_status_t zsso_cache_memo_get(request_rec *r, const char *name,
+                                 unsigned char **val, unsigned int *len);
+void zsso_cache_memo_ticket(request_rec *r, const char *key,
+                            zsso_memo_ticket_t *t);
+void zsso_cache_memo_put(request_rec *r, const char *name,
                          const zsso_memo_ticket_t *t,
                          const unsigned char *val, unsigned int len);
 

@@ -24,8 +24,8 @@
  * always ends a field. The record is authenticated by the seal; decode
  * still checks every bound.
  *
- * A record this process opened is kept in its memo (src/cache.c) for a
- * moment; expiry, idleness and the binding to issuer, client and location
+ * A record this process opened is kept in its memo (src/cache.c), under
+ * the session id, for a moment; expiry, idleness and the binding to issuer, client and location
  * are checked on every request, whichever way the record came. Activity
  * moves the idle deadline by rewriting the record at most once per
  * touch_gap (a minute, less for short idle timeouts), not on every
@@ -253,9 +253,10 @@ static zsso_status_t open_stored(request_rec *r, const char *key,
     return ZSSO_OK;
 }
 
-/* The opened record of key: from this process's memo, else from the
- * store (and then kept in the memo). */
-static zsso_status_t record_of(request_rec *r, const char *key,
+/* The opened record of session id: from this process's memo, which knows
+ * it by the id itself (a signed-in request hashes nothing), else from the
+ * store under its key (and then kept in the memo). */
+static zsso_status_t record_of(request_rec *r, const char *id,
                                zsso_session_t **out, zsso_err_t *err)
 {
     zsso_memo_ticket_t ticket;
@@ -263,21 +264,25 @@ static zsso_status_t record_of(request_rec *r, const char *key,
     unsigned int mlen;
     apr_size_t n;
     zsso_status_t st;
-    int memo = zsso_cache_memo_get(r, key, &pt, &mlen, &ticket)
-               == APR_SUCCESS;
+    const char *key;
+    int memo = zsso_cache_memo_get(r, id, &pt, &mlen) == APR_SUCCESS;
 
     if (memo) {
         n = mlen;
     }
-    else if ((st = open_stored(r, key, &pt, &n, err)) != ZSSO_OK) {
-        return st;
+    else {
+        key = store_key(r->pool, id, KEY_SUFFIX);
+        zsso_cache_memo_ticket(r, key, &ticket);
+        if ((st = open_stored(r, key, &pt, &n, err)) != ZSSO_OK) {
+            return st;
+        }
     }
     if ((*out = decode(r->pool, pt, n, err)) == NULL) {
         return zsso_err_set(err, ZSSO_ECRYPTO, "session record does not "
                             "decode");
     }
     if (!memo) {
-        zsso_cache_memo_put(r, key, &ticket, pt, (unsigned int)n);
+        zsso_cache_memo_put(r, id, &ticket, pt, (unsigned int)n);
     }
     return ZSSO_OK;
 }
@@ -289,7 +294,7 @@ static zsso_status_t store_sealed(request_rec *r, const char *key,
 /* Activity: move the idle deadline, at most once per gap. A failed write
  * only means the deadline moves at the next request. */
 static void touch(request_rec *r, const zsso_dir_conf_t *dc,
-                  zsso_session_t *s, const char *key, apr_int64_t now)
+                  zsso_session_t *s, const char *id, apr_int64_t now)
 {
     apr_int64_t gap = zsso_config_idle(dc) / 4;
     const unsigned char *rec;
@@ -303,7 +308,8 @@ static void touch(request_rec *r, const zsso_dir_conf_t *dc,
     s->last = now;
     rec = encode(r->pool, s, &len);
     zsso_err_clear(&err);
-    if (store_sealed(r, key, rec, len, s->expires, &err) != ZSSO_OK) {
+    if (store_sealed(r, store_key(r->pool, id, KEY_SUFFIX), rec, len,
+                     s->expires, &err) != ZSSO_OK) {
         ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, ZSSO_LOGNO(00208)
                       "the idle deadline was not moved: %s", err.text);
     }
@@ -314,9 +320,8 @@ static zsso_status_t load_one(request_rec *r, const zsso_dir_conf_t *dc,
                               zsso_err_t *err)
 {
     zsso_session_t *s;
-    const char *key = store_key(r->pool, id, KEY_SUFFIX);
     apr_int64_t now = apr_time_sec(r->request_time);
-    zsso_status_t st = record_of(r, key, &s, err);
+    zsso_status_t st = record_of(r, id, &s, err);
 
     if (st != ZSSO_OK) {
         return st;
@@ -336,7 +341,7 @@ static zsso_status_t load_one(request_rec *r, const zsso_dir_conf_t *dc,
         return zsso_err_set(err, ZSSO_ECLAIM, "session was made for "
                             "another location or organisation");
     }
-    touch(r, dc, s, key, now);
+    touch(r, dc, s, id, now);
     s->id = id;
     *out = s;
     return ZSSO_OK;

@@ -493,26 +493,29 @@ char *zsso_cookie_strip(apr_pool_t *p, const char *header,
                         const char *prefix)
 {
     apr_size_t plen = strlen(prefix), len;
-    char *copy = apr_pstrdup(p, header ? header : ""), *last = NULL;
+    const char *pair = header ? header : "", *end;
     /* Each kept pair is copied once into a buffer sized up front: ";"
      * may become "; ", so the result is at most twice the header. Joining
      * with apr_pstrcat copied the whole result again for every pair: an
-     * 8 KB header of short pairs cost tens of megabytes of pool memory. */
-    char *out = apr_palloc(p, 2 * strlen(copy) + 1), *o = out;
+     * 8 KB header of short pairs cost tens of megabytes of pool memory.
+     * The header is read in place: every signed-in request passes here. */
+    char *out = apr_palloc(p, 2 * strlen(pair) + 1), *o = out;
 
-    for (char *pair = apr_strtok(copy, ";", &last); pair;
-         pair = apr_strtok(NULL, ";", &last)) {
-        while (*pair == ' ' || *pair == '\t') {
+    for (; *pair; pair = *end ? end + 1 : end) {
+        if ((end = strchr(pair, ';')) == NULL) {
+            end = pair + strlen(pair);
+        }
+        while (pair < end && (*pair == ' ' || *pair == '\t')) {
             pair++;
         }
-        if (*pair == '\0' || strncmp(pair, prefix, plen) == 0) {
+        len = (apr_size_t)(end - pair);
+        if (len == 0 || (len >= plen && strncmp(pair, prefix, plen) == 0)) {
             continue;
         }
         if (o != out) {
             *o++ = ';';
             *o++ = ' ';
         }
-        len = strlen(pair);
         memcpy(o, pair, len);
         o += len;
     }

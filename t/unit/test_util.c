@@ -422,6 +422,10 @@ START_TEST(cookie_strip_prefix)
     ck_assert_ptr_null(zsso_cookie_strip(t_pool, "", "zsso_"));
     ck_assert_str_eq(zsso_cookie_strip(t_pool, "xzsso_a=1", "zsso_"),
                      "xzsso_a=1");
+    /* Shorter than the prefix, the prefix alone, trailing blanks. */
+    ck_assert_str_eq(zsso_cookie_strip(t_pool, "zss; a=1 ;zsso_", "zsso_"),
+                     "zss; a=1 ");
+    ck_assert_ptr_null(zsso_cookie_strip(t_pool, NULL, "zsso_"));
 }
 END_TEST
 
