@@ -2,7 +2,10 @@
  * provider.c - discovery and key sets, cached per process and per issuer.
  *
  * Nothing here runs on an authenticated request: only the login start and
- * the callback ask for metadata or keys. The network is never used while
+ * the callback ask for metadata or keys. A process without a fresh copy
+ * first takes the one another process of this server put in the store
+ * (src/docstore.c), and fetches only when there is none: one fetch per
+ * server, not per process. The network is never used while
  * the registry's lock is held; a key set in use by one thread stays alive
  * (reference count) while another thread installs a newer one.
  *
@@ -15,6 +18,7 @@
 #include <apr_thread_mutex.h>
 #include <ap_mpm.h>
 
+#include "docstore.h"
 #include "http.h"
 #include "json.h"
 #include "provider.h"
@@ -244,17 +248,48 @@ static zsso_status_t parse_meta(request_rec *r, const char *issuer,
 }
 
 static void install_meta(zsso_registry_t *reg, provider_t *pv,
-                         const zsso_metadata_t *m)
+                         const zsso_metadata_t *m, apr_time_t at)
 {
     apr_pool_t *old = pv->meta_pool;
 
     apr_pool_create(&pv->meta_pool, reg->pool);
     pv->meta = apr_palloc(pv->meta_pool, sizeof(*pv->meta));
     copy_meta(pv->meta_pool, m, pv->meta);
-    pv->meta_at = apr_time_now();
+    pv->meta_at = at;
     if (old) {
         apr_pool_destroy(old);
     }
+}
+
+/* The discovery document: the store's copy while it is fresh, else
+ * Okta's, offered to the other processes once it proved good (a bad one
+ * kept for a day would stop every sign-in for that long). *at: when it was
+ * fetched. */
+static zsso_status_t discover(request_rec *r, const zsso_dir_conf_t *dc,
+                              zsso_metadata_t *m, apr_time_t *at,
+                              zsso_err_t *err)
+{
+    const char *url = apr_pstrcat(r->pool, dc->issuer, DISCOVERY_PATH, NULL);
+    apr_time_t ttl = apr_time_from_sec(ZSSO_METADATA_TTL);
+    zsso_http_resp_t resp;
+    zsso_status_t st;
+
+    *at = apr_time_now();
+    if (zsso_docstore_get(r, url, dc->ca_file, *at - ttl, &resp, at)
+        == ZSSO_OK && parse_meta(r, dc->issuer, &resp, m, err) == ZSSO_OK) {
+        return ZSSO_OK;
+    }
+    zsso_err_clear(err);
+    memset(m, 0, sizeof(*m));
+    *at = apr_time_now();
+    st = fetch_json(r, dc, url, &resp, err);
+    if (st == ZSSO_OK) {
+        st = parse_meta(r, dc->issuer, &resp, m, err);
+    }
+    if (st == ZSSO_OK) {
+        zsso_docstore_put(r, url, dc->ca_file, &resp, *at, ttl);
+    }
+    return st;
 }
 
 zsso_status_t zsso_provider_metadata(request_rec *r,
@@ -263,7 +298,7 @@ zsso_status_t zsso_provider_metadata(request_rec *r,
 {
     zsso_registry_t *reg = registry_of(r);
     zsso_metadata_t fresh = { 0 };
-    zsso_http_resp_t resp;
+    apr_time_t at;
     provider_t *pv;
     zsso_status_t st;
     int have;
@@ -289,20 +324,15 @@ zsso_status_t zsso_provider_metadata(request_rec *r,
     }
     apr_thread_mutex_unlock(reg->mu);
 
-    st = fetch_json(r, dc, apr_pstrcat(r->pool, dc->issuer, DISCOVERY_PATH,
-                                       NULL), &resp, err);
-    if (st == ZSSO_OK) {
-        st = parse_meta(r, dc->issuer, &resp, &fresh, err);
-    }
-
+    st = discover(r, dc, &fresh, &at, err);
     /* Not tried (too many calls waiting) is no news about the provider. */
     if (st == ZSSO_EBUSY) {
         return st;
     }
-    zsso_status_fetched(r, dc, -1, st != ZSSO_OK);
+    zsso_status_fetched(r, dc, -1, st != ZSSO_OK, at);
     apr_thread_mutex_lock(reg->mu);
     if (st == ZSSO_OK) {
-        install_meta(reg, pv, &fresh);
+        install_meta(reg, pv, &fresh, at);
     }
     else if (!have) {
         pv->meta_failed_at = apr_time_now();
@@ -356,24 +386,19 @@ static keyset_t *keys_failed(zsso_err_t *err)
     return NULL;
 }
 
-/* Fetch the key set and install it; returns the new set, acquired. */
-static keyset_t *keys_fetch(request_rec *r, const zsso_dir_conf_t *dc,
-                            provider_t *pv, zsso_err_t *err)
+/* Parse a key set fetched at `at` and install it; returns it, acquired,
+ * or NULL. */
+static keyset_t *keys_install(zsso_registry_t *reg, provider_t *pv,
+                              const zsso_http_resp_t *resp, apr_time_t at,
+                              zsso_err_t *err)
 {
-    zsso_registry_t *reg = registry_of(r);
-    zsso_metadata_t m;
-    zsso_http_resp_t resp;
     keyset_t *ks = NULL, *old;
     apr_pool_t *kp;
     zsso_jwks_t *jwks;
 
-    if (zsso_provider_metadata(r, dc, &m, err) != ZSSO_OK
-        || fetch_json(r, dc, m.jwks_uri, &resp, err) != ZSSO_OK) {
-        return keys_failed(err);
-    }
     apr_thread_mutex_lock(reg->mu);
     apr_pool_create(&kp, reg->pool);
-    jwks = zsso_jwks_parse(kp, resp.body, resp.len, err);
+    jwks = zsso_jwks_parse(kp, resp->body, resp->len, err);
     if (jwks == NULL) {
         apr_pool_destroy(kp);
     }
@@ -384,7 +409,7 @@ static keyset_t *keys_fetch(request_rec *r, const zsso_dir_conf_t *dc,
         ks->refs = 2;           /* the provider's and the caller's */
         old = pv->keys;
         pv->keys = ks;
-        pv->keys_at = apr_time_now();
+        pv->keys_at = at;
         if (old) {
             old->retired = 1;
             if (--old->refs == 0) {
@@ -393,10 +418,41 @@ static keyset_t *keys_fetch(request_rec *r, const zsso_dir_conf_t *dc,
         }
     }
     apr_thread_mutex_unlock(reg->mu);
-    if (ks == NULL) {
+    return ks;
+}
+
+/* Get the key set and install it; returns the new set, acquired. From the
+ * store while its copy is fresh, when shared; from the provider otherwise,
+ * and then offered to the other processes. After an unknown kid the
+ * provider itself is asked: the store's copy may predate the rotation. */
+static keyset_t *keys_fetch(request_rec *r, const zsso_dir_conf_t *dc,
+                            provider_t *pv, int shared, zsso_err_t *err)
+{
+    zsso_registry_t *reg = registry_of(r);
+    apr_time_t ttl = apr_time_from_sec(ZSSO_KEYS_TTL);
+    apr_time_t at = apr_time_now();
+    zsso_metadata_t m;
+    zsso_http_resp_t resp;
+    keyset_t *ks;
+
+    if (zsso_provider_metadata(r, dc, &m, err) != ZSSO_OK) {
         return keys_failed(err);
     }
-    zsso_status_fetched(r, dc, zsso_jwks_count(ks->jwks), 0);
+    if (shared
+        && zsso_docstore_get(r, m.jwks_uri, dc->ca_file, at - ttl, &resp,
+                             &at) == ZSSO_OK
+        && (ks = keys_install(reg, pv, &resp, at, err)) != NULL) {
+        zsso_status_fetched(r, dc, zsso_jwks_count(ks->jwks), 0, at);
+        return ks;
+    }
+    zsso_err_clear(err);
+    at = apr_time_now();
+    if (fetch_json(r, dc, m.jwks_uri, &resp, err) != ZSSO_OK
+        || (ks = keys_install(reg, pv, &resp, at, err)) == NULL) {
+        return keys_failed(err);
+    }
+    zsso_docstore_put(r, m.jwks_uri, dc->ca_file, &resp, at, ttl);
+    zsso_status_fetched(r, dc, zsso_jwks_count(ks->jwks), 0, at);
     return ks;
 }
 
@@ -433,7 +489,7 @@ static zsso_status_t verify_after_rotation(request_rec *r,
         return err->status;
     }
     zsso_err_clear(err);
-    ks = keys_fetch(r, dc, pv, err);
+    ks = keys_fetch(r, dc, pv, 0, err);
     if (ks == NULL) {
         return err->status;
     }
@@ -469,7 +525,7 @@ zsso_status_t zsso_provider_verify(request_rec *r, const zsso_dir_conf_t *dc,
         keyset_t *fresh;
 
         zsso_err_clear(&ferr);
-        fresh = keys_fetch(r, dc, pv, ks ? &ferr : err);
+        fresh = keys_fetch(r, dc, pv, 1, ks ? &ferr : err);
         if (fresh) {
             keys_release(reg, ks);
             ks = fresh;

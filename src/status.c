@@ -92,12 +92,12 @@ void zsso_status_count(const request_rec *r, const zsso_dir_conf_t *dc,
 }
 
 void zsso_status_fetched(const request_rec *r, const zsso_dir_conf_t *dc,
-                         int nkeys, int failed)
+                         int nkeys, int failed, apr_time_t at)
 {
     zsso_orgs_t *o = orgs_of(r);
-    apr_uint32_t now = (apr_uint32_t)apr_time_sec(apr_time_now());
+    apr_uint32_t when = (apr_uint32_t)apr_time_sec(at);
 
-    /* Every location of the same issuer shares the per-process cache. */
+    /* Every location of the same issuer shares the documents. */
     for (int i = 0; o && o->slots && i < o->orgs->nelts; i++) {
         const zsso_org_t *org = &APR_ARRAY_IDX(o->orgs, i, zsso_org_t);
         slot_t *sl = &o->slots[i];
@@ -107,13 +107,13 @@ void zsso_status_fetched(const request_rec *r, const zsso_dir_conf_t *dc,
             continue;
         }
         if (failed) {
-            apr_atomic_set32(&sl->meta_failed_at, now);
+            apr_atomic_set32(&sl->meta_failed_at, when);
         }
         else if (nkeys < 0) {
-            apr_atomic_set32(&sl->meta_at, now);
+            apr_atomic_set32(&sl->meta_at, when);
         }
         else {
-            apr_atomic_set32(&sl->keys_at, now);
+            apr_atomic_set32(&sl->keys_at, when);
             apr_atomic_set32(&sl->nkeys, (apr_uint32_t)nkeys);
         }
     }

@@ -46,10 +46,11 @@ void zsso_status_count(const request_rec *r, const zsso_dir_conf_t *dc,
                        zsso_counter_t what);
 
 /* The provider code reports fetches: discovery (nkeys < 0) or a key set
- * of nkeys keys, for every organisation of dc's issuer; failed = 1 for a
- * failed discovery. */
+ * of nkeys keys, fetched at `at` (by this process, or by another one that
+ * put it in the store), for every organisation of dc's issuer; failed = 1
+ * for a failed discovery. */
 void zsso_status_fetched(const request_rec *r, const zsso_dir_conf_t *dc,
-                         int nkeys, int failed);
+                         int nkeys, int failed, apr_time_t at);
 
 /* The handler for SetHandler zsso-status. */
 int zsso_status_handler(request_rec *r);
