@@ -151,9 +151,10 @@ fi
 chmod 0640 "$DIR/zsso_secret" "$DIR/oidc_secret"
 
 # The store holds the sessions of the memory test with room to spare: a
-# session takes about 1.5 KB of it (record, ID token, keys), 4 KiB leaves
-# the fullest of shmcb's subcaches far from dropping one.
-ZSSO_STORE_BYTES=$((SESSIONS * 4096))
+# session takes about 1.5 KB of it (record, ID token, keys, and its share
+# of the rewrites of the back-channel index), 6 KiB leaves the fullest of
+# shmcb's subcaches far from dropping one.
+ZSSO_STORE_BYTES=$((SESSIONS * 6144))
 [ "$ZSSO_STORE_BYTES" -ge $((64 * 1024 * 1024)) ] \
     || ZSSO_STORE_BYTES=$((64 * 1024 * 1024))
 

@@ -5,8 +5,8 @@
  * the callback ask for metadata or keys. A process without a fresh copy
  * first takes the one another process of this server put in the store
  * (src/docstore.c), and fetches only when there is none: one fetch per
- * server, not per process. The network is never used while
- * the registry's lock is held; a key set in use by one thread stays alive
+ * server, not per process. The network is never used while the
+ * registry's lock is held; a key set in use by one thread stays alive
  * (reference count) while another thread installs a newer one.
  *
  *   registry ── hash issuer ──▶ provider_t ── meta (own pool)
