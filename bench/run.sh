@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # bench/run.sh — the cost of a protected request, measured.
 #
-#   bench/run.sh            full run (about 10 minutes): figures, chart
+#   bench/run.sh            full run (about 40 minutes, 16 of them the
+#                           100,000 sign-ins): figures, chart
 #   bench/run.sh --quick    a few seconds per target: checks that the
 #                           benchmark works and that every protected answer
 #                           is a 200 for the signed-in user; asserts no figure
@@ -594,6 +595,45 @@ if [ "$MODE" = quick ]; then
     exit 0
 fi
 
+# ------------------------------------------------------------ chart
+# Before the memory readings: their 100,000 sign-ins take a quarter of an
+# hour, past mod_auth_openidc's inactivity timeout (300 s by default), after
+# which its session answers 401.
+section "req/s against connections, $(where "$MAIN_LAYOUT")" \
+    "(${SECONDS_EACH}s each, alternating)"
+CONNS=(1 10 50 100 200)
+: >"$DIR/sweep.dat"
+chart_secs=$(( SECONDS_EACH / 2 > 3 ? SECONDS_EACH / 2 : 3 ))
+for c in "${CONNS[@]}"; do
+    row="$c"
+    for t in u z o; do
+        if [ "$t" = o ] && [ "$HAVE_OIDC" != 1 ]; then row+=" NaN"; continue; fi
+        run_wrk "$t" "$c" "$chart_secs"
+        row+=" $(field rps "$RES")"
+    done
+    echo "$row" | tee -a "$DIR/sweep.dat"
+done
+if command -v gnuplot >/dev/null 2>&1; then
+    gnuplot <<EOF
+set terminal pngcairo size 900,560 font "sans,11" noenhanced
+set output "$PNG"
+set title "A small static file on httpd 2.4 (mpm_event, loopback; $(where "$MAIN_LAYOUT"))"
+set xlabel "concurrent connections (wrk)"
+set ylabel "requests per second"
+set logscale x
+set xtics (1, 10, 50, 100, 200)
+set yrange [0:*]
+set grid
+set key bottom right
+plot "$DIR/sweep.dat" using 1:2 with linespoints lw 2 title "unprotected", \
+     "" using 1:3 with linespoints lw 2 title "mod_zsso (signed in)", \
+     "" using 1:4 with linespoints lw 2 title "mod_auth_openidc 2.4 (signed in)"
+EOF
+    echo "chart: $PNG"
+else
+    echo "note: gnuplot is not installed: no chart"
+fi
+
 # ------------------------------------------------------------ memory
 section "memory: a million protected requests"
 mem_before=$(memory)
@@ -648,42 +688,6 @@ echo "$made sign-ins in $(awk -v a="$t0" -v b="$t1" \
     'BEGIN {printf "%.0f", b - a}') s, all $live live; PSS $pss_s0 ->" \
     "$pss_s1 (half) -> $pss_s2 kB (all) -> $pss_s3 kB (each opened once):" \
     "$per_session bytes per session over the second half"
-
-# ------------------------------------------------------------ chart
-section "req/s against connections, $(where "$MAIN_LAYOUT")" \
-    "(${SECONDS_EACH}s each, alternating)"
-CONNS=(1 10 50 100 200)
-: >"$DIR/sweep.dat"
-chart_secs=$(( SECONDS_EACH / 2 > 3 ? SECONDS_EACH / 2 : 3 ))
-for c in "${CONNS[@]}"; do
-    row="$c"
-    for t in u z o; do
-        if [ "$t" = o ] && [ "$HAVE_OIDC" != 1 ]; then row+=" NaN"; continue; fi
-        run_wrk "$t" "$c" "$chart_secs"
-        row+=" $(field rps "$RES")"
-    done
-    echo "$row" | tee -a "$DIR/sweep.dat"
-done
-if command -v gnuplot >/dev/null 2>&1; then
-    gnuplot <<EOF
-set terminal pngcairo size 900,560 font "sans,11" noenhanced
-set output "$PNG"
-set title "A small static file on httpd 2.4 (mpm_event, loopback; $(where "$MAIN_LAYOUT"))"
-set xlabel "concurrent connections (wrk)"
-set ylabel "requests per second"
-set logscale x
-set xtics (1, 10, 50, 100, 200)
-set yrange [0:*]
-set grid
-set key bottom right
-plot "$DIR/sweep.dat" using 1:2 with linespoints lw 2 title "unprotected", \
-     "" using 1:3 with linespoints lw 2 title "mod_zsso (signed in)", \
-     "" using 1:4 with linespoints lw 2 title "mod_auth_openidc 2.4 (signed in)"
-EOF
-    echo "chart: $PNG"
-else
-    echo "note: gnuplot is not installed: no chart"
-fi
 
 # ------------------------------------------------------------ table
 section "results"
