@@ -25,11 +25,11 @@
  * still checks every bound.
  *
  * A record this process opened is kept in its memo (src/cache.c), under
- * the session id, for a moment; expiry, idleness and the binding to issuer, client and location
- * are checked on every request, whichever way the record came. Activity
- * moves the idle deadline by rewriting the record at most once per
- * touch_gap (a minute, less for short idle timeouts), not on every
- * request.
+ * the session id, for a moment; expiry, idleness and the binding to
+ * issuer, client and location are checked on every request, whichever way
+ * the record came. Activity moves the idle deadline by rewriting the
+ * record at most once per touch_gap (a minute, less for short idle
+ * timeouts), not on every request.
  */
 #include <apr_lib.h>
 #include <apr_strings.h>
