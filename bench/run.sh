@@ -595,10 +595,25 @@ if [ "$MODE" = quick ]; then
     exit 0
 fi
 
+# ------------------------------------------------------------ memory
+section "memory: a million protected requests"
+mem_before=$(memory)
+done_requests=0
+while [ "$done_requests" -lt "$MILLION" ]; do
+    run_wrk z 50 10
+    done_requests=$((done_requests + $(field requests "$RES")))
+done
+mem_after=$(memory)
+echo "before: RSS ${mem_before%% *} kB; after $done_requests requests:" \
+    "RSS ${mem_after%% *} kB (processes ${mem_before##* } ->" \
+    "${mem_after##* })"
+
 # ------------------------------------------------------------ chart
-# Before the memory readings: their 100,000 sign-ins take a quarter of an
-# hour, past mod_auth_openidc's inactivity timeout (300 s by default), after
-# which its session answers 401.
+# After the million requests (measured on the processes that served the
+# rounds, before 200 connections make httpd start more) and before the
+# live sessions: their 100,000 sign-ins take a quarter of an hour, past
+# mod_auth_openidc's inactivity timeout (300 s by default), after which
+# its session answers 401.
 section "req/s against connections, $(where "$MAIN_LAYOUT")" \
     "(${SECONDS_EACH}s each, alternating)"
 CONNS=(1 10 50 100 200)
@@ -634,19 +649,7 @@ else
     echo "note: gnuplot is not installed: no chart"
 fi
 
-# ------------------------------------------------------------ memory
-section "memory: a million protected requests"
-mem_before=$(memory)
-done_requests=0
-while [ "$done_requests" -lt "$MILLION" ]; do
-    run_wrk z 50 10
-    done_requests=$((done_requests + $(field requests "$RES")))
-done
-mem_after=$(memory)
-echo "before: RSS ${mem_before%% *} kB; after $done_requests requests:" \
-    "RSS ${mem_after%% *} kB (processes ${mem_before##* } ->" \
-    "${mem_after##* })"
-
+# ------------------------------------------------------------ sessions
 section "memory: $SESSIONS live sessions made by real sign-ins"
 # make_sessions N: N more sessions, by SESSION_WORKERS parallel sign-ins.
 make_sessions() {
