@@ -614,11 +614,11 @@ echo "before: RSS ${mem_before%% *} kB; after $done_requests requests:" \
 # live sessions: their 100,000 sign-ins take a quarter of an hour, past
 # mod_auth_openidc's inactivity timeout (300 s by default), after which
 # its session answers 401.
-section "req/s against connections, $(where "$MAIN_LAYOUT")" \
-    "(${SECONDS_EACH}s each, alternating)"
 CONNS=(1 10 50 100 200)
 : >"$DIR/sweep.dat"
 chart_secs=$(( SECONDS_EACH / 2 > 3 ? SECONDS_EACH / 2 : 3 ))
+section "req/s against connections, $(where "$MAIN_LAYOUT")" \
+    "(${chart_secs}s each, alternating)"
 for c in "${CONNS[@]}"; do
     row="$c"
     for t in u z o; do
