@@ -303,9 +303,14 @@ static const unsigned char *store_id(request_rec *r, const char *key,
     return id;
 }
 
+static unsigned int gen_idx_of(const char *key)
+{
+    return key_hash(key) % ZSSO_GENS;
+}
+
 static atomic_uint *gen_of(zsso_global_t *g, const char *key)
 {
-    return &g->cache_gens->n[key_hash(key) % ZSSO_GENS];
+    return &g->cache_gens->n[gen_idx_of(key)];
 }
 
 /* After the store changed key: every memo entry of its counter is stale. */
@@ -512,7 +517,7 @@ void zsso_cache_memo_ticket(request_rec *r, const char *key,
 
     t->usable = g->memo != NULL;
     if (t->usable) {
-        t->gen_idx = key_hash(key) % ZSSO_GENS;
+        t->gen_idx = gen_idx_of(key);
         t->gen = atomic_load(&g->cache_gens->n[t->gen_idx]);
     }
 }

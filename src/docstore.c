@@ -21,6 +21,7 @@
 #include "cache.h"
 #include "crypto.h"
 #include "docstore.h"
+#include "util.h"
 
 #define DOC_SUFFIX ":d"
 #define HEAD_LEN   8
@@ -48,7 +49,7 @@ zsso_status_t zsso_docstore_get(request_rec *r, const char *url,
     unsigned int len = ZSSO_CACHE_MAX_VALUE;
     unsigned char *pt;
     apr_size_t n;
-    apr_uint64_t at = 0;
+    apr_time_t at;
     zsso_err_t err;
 
     zsso_err_clear(&err);
@@ -58,17 +59,15 @@ zsso_status_t zsso_docstore_get(request_rec *r, const char *url,
         || n <= HEAD_LEN) {
         return ZSSO_ENOENT;
     }
-    for (int i = 0; i < HEAD_LEN; i++) {
-        at = (at << 8) | pt[i];
-    }
-    if ((apr_time_t)at < not_before || (apr_time_t)at > apr_time_now()) {
+    at = zsso_get_be64(pt);
+    if (at < not_before || at > apr_time_now()) {
         return ZSSO_ENOENT;
     }
     resp->status = 200;
     resp->content_type = NULL;
     resp->body = (char *)pt + HEAD_LEN;     /* NUL-terminated past n */
     resp->len = n - HEAD_LEN;
-    *fetched_at = (apr_time_t)at;
+    *fetched_at = at;
     return ZSSO_OK;
 }
 
@@ -78,14 +77,10 @@ void zsso_docstore_put(request_rec *r, const char *url, const char *ca_file,
 {
     const char *key = doc_key(r->pool, url, ca_file);
     unsigned char *pt = apr_palloc(r->pool, HEAD_LEN + resp->len);
-    apr_uint64_t at = (apr_uint64_t)fetched_at;
     unsigned char *sealed;
     apr_size_t n;
 
-    for (int i = HEAD_LEN - 1; i >= 0; i--) {
-        pt[i] = (unsigned char)(at & 0xff);
-        at >>= 8;
-    }
+    zsso_put_be64(pt, fetched_at);
     memcpy(pt + HEAD_LEN, resp->body, resp->len);
     sealed = zsso_crypto_seal_raw(r->pool, seal_key(r), key, pt,
                                   HEAD_LEN + resp->len, &n);

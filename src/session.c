@@ -88,26 +88,6 @@ static const char *cookie_path(const zsso_dir_conf_t *dc)
 /* the record                                                         */
 /* ------------------------------------------------------------------ */
 
-static void put64(unsigned char *o, apr_int64_t v)
-{
-    apr_uint64_t u = (apr_uint64_t)v;
-
-    for (int i = 7; i >= 0; i--) {
-        o[i] = (unsigned char)(u & 0xff);
-        u >>= 8;
-    }
-}
-
-static apr_int64_t get64(const unsigned char *in)
-{
-    apr_uint64_t u = 0;
-
-    for (int i = 0; i < 8; i++) {
-        u = (u << 8) | in[i];
-    }
-    return (apr_int64_t)u;
-}
-
 static const char *or_empty(const char *v)
 {
     return v ? v : "";
@@ -143,11 +123,11 @@ static unsigned char *encode(apr_pool_t *p, const zsso_session_t *s,
     }
     o = buf = apr_palloc(p, n);
     *o++ = RECORD_V3;
-    put64(o, s->created);
-    put64(o + 8, s->expires);
-    put64(o + 16, s->last);
-    put64(o + 24, s->access_at);
-    put64(o + 32, s->access_exp);
+    zsso_put_be64(o, s->created);
+    zsso_put_be64(o + 8, s->expires);
+    zsso_put_be64(o + 16, s->last);
+    zsso_put_be64(o + 24, s->access_at);
+    zsso_put_be64(o + 32, s->access_exp);
     o += 40;
     for (int i = 0; i < N_FIELDS; i++) {
         apr_size_t l = strlen(f[i]) + 1;
@@ -201,11 +181,11 @@ static zsso_session_t *decode(apr_pool_t *p, const unsigned char *buf,
             return NULL;
         }
     }
-    s->created = get64(buf + 1);
-    s->expires = get64(buf + 9);
-    s->last = get64(buf + 17);
-    s->access_at = get64(buf + 25);
-    s->access_exp = get64(buf + 33);
+    s->created = zsso_get_be64(buf + 1);
+    s->expires = zsso_get_be64(buf + 9);
+    s->last = zsso_get_be64(buf + 17);
+    s->access_at = zsso_get_be64(buf + 25);
+    s->access_exp = zsso_get_be64(buf + 33);
     s->issuer = f[0];
     s->client_id = f[1];
     s->base = f[2];

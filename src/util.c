@@ -526,6 +526,26 @@ char *zsso_cookie_strip(apr_pool_t *p, const char *header,
     return out;
 }
 
+void zsso_put_be64(unsigned char *o, apr_int64_t v)
+{
+    apr_uint64_t u = (apr_uint64_t)v;
+
+    for (int i = 7; i >= 0; i--) {
+        o[i] = (unsigned char)(u & 0xff);
+        u >>= 8;
+    }
+}
+
+apr_int64_t zsso_get_be64(const unsigned char *in)
+{
+    apr_uint64_t u = 0;
+
+    for (int i = 0; i < 8; i++) {
+        u = (u << 8) | in[i];
+    }
+    return (apr_int64_t)u;
+}
+
 apr_pool_t *zsso_pool_shared(apr_pool_t *parent)
 {
     apr_allocator_t *alloc;

@@ -64,6 +64,10 @@ const char *zsso_printable(char *buf, apr_size_t size, const char *s);
 /* Escape &, <, >, " and ' for HTML text and attribute values. */
 char *zsso_html_escape(apr_pool_t *p, const char *s);
 
+/* Eight bytes, big endian, for the stored records (sessions, documents). */
+void zsso_put_be64(unsigned char *o, apr_int64_t v);
+apr_int64_t zsso_get_be64(const unsigned char *in);
+
 /* A sub-pool of parent with an allocator of its own guarded by a mutex,
  * for per-process caches in which worker threads create and destroy
  * sub-pools of their own. */
